@@ -1,0 +1,41 @@
+# 254Carbon Ingestion: the front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+ROOT := $(abspath .)
+JAVA_HOME_21 = $(shell $(ROOT)/scripts/find-jdk.sh)
+MVN := JAVA_HOME=$(JAVA_HOME_21) mvn -B -q -f java/pom.xml
+JAR := java/tasks/target/ingest.jar
+INGEST := $(ROOT)/bin/ingest
+export INGEST_HOME ?= $(ROOT)/.ingest
+
+# Extra test suites (Airflow, real servers) register themselves here from mk/*.mk.
+TEST_TARGETS :=
+
+-include mk/*.mk
+
+.PHONY: help build jdk demo test test-java clean bench
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*?## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}'
+
+jdk: ## Show the JDK >= 21 the build uses
+	@$(ROOT)/scripts/find-jdk.sh
+
+build: ## Build the shaded task JAR (java/tasks/target/ingest.jar), no tests
+	@test -n "$(JAVA_HOME_21)" || { echo "no JDK >= 21 found" >&2; exit 2; }
+	$(MVN) install -DskipTests
+	@ls -l $(JAR)
+
+demo: build ## Run all six CAISO datasets over 2024-11-02..04 (incl. fall-back day) on the embedded default, offline
+	@$(ROOT)/scripts/demo.sh
+
+test-java: ## Java unit and parser tests (no servers)
+	@test -n "$(JAVA_HOME_21)" || { echo "no JDK >= 21 found" >&2; exit 2; }
+	$(MVN) install
+
+test: test-java $(TEST_TARGETS) ## The whole suite: Java, then every suite that needs real servers or Airflow
+	@echo "make test: all suites passed ($(strip test-java $(TEST_TARGETS)))"
+
+clean: ## Remove build output and the embedded data directory
+	$(MVN) clean
+	rm -rf .ingest

@@ -1,0 +1,110 @@
+package io.carbon254.ingest.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carbon254.ingest.core.UsageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The environment variables of DESIGN.md, read once. An unset sink variable means the embedded
+ * default (DuckDB warehouse, Avro event files, no cache).
+ */
+public final class IngestConfig {
+  private final Map<String, String> env;
+
+  private IngestConfig(Map<String, String> env) {
+    this.env = Map.copyOf(requireNonNull(env, "env is null"));
+  }
+
+  public static IngestConfig fromEnv() {
+    return new IngestConfig(System.getenv());
+  }
+
+  public static IngestConfig of(Map<String, String> env) {
+    return new IngestConfig(env);
+  }
+
+  public Optional<String> get(String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  public String environment() {
+    return get("INGEST_ENV").orElse("local");
+  }
+
+  /** Embedded data directory: DuckDB file and event log. */
+  public Path home() {
+    return Path.of(get("INGEST_HOME").orElse(".ingest")).toAbsolutePath().normalize();
+  }
+
+  public Optional<String> clickhouseDsn() {
+    return get("CLICKHOUSE_DSN");
+  }
+
+  public Optional<String> kafkaBootstrapServers() {
+    return get("KAFKA_BOOTSTRAP_SERVERS");
+  }
+
+  public Optional<String> schemaRegistryUrl() {
+    return get("SCHEMA_REGISTRY_URL");
+  }
+
+  public Optional<String> redisUrl() {
+    return get("REDIS_URL");
+  }
+
+  /** {@code INGEST_<MARKET>_BASE_URL}: replaces scheme, host and port of the market's requests. */
+  public Optional<String> baseUrlOverride(String market) {
+    return get("INGEST_" + market.toUpperCase(Locale.ROOT) + "_BASE_URL");
+  }
+
+  /** {@code INGEST_<MARKET>_REQUEST_SPACING}: overrides connectors/&lt;market&gt;.yaml rate_limit.min_request_spacing. */
+  public Optional<Duration> requestSpacingOverride(String market) {
+    String name = "INGEST_" + market.toUpperCase(Locale.ROOT) + "_REQUEST_SPACING";
+    return get(name).map(v -> {
+      try {
+        return Durations.parse(name, v);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    });
+  }
+
+  /** Directory holding connectors/*.yaml; empty means the copies bundled in the JAR. */
+  public Optional<Path> connectorsDir() {
+    return get("INGEST_CONNECTORS_DIR").map(Path::of).or(() -> existingDir("connectors"));
+  }
+
+  public Optional<Path> normalizationConfig() {
+    return get("NORMALIZATION_CONFIG").map(Path::of).or(() -> existingFile("configs/normalization_rules.yaml"));
+  }
+
+  public Optional<Path> enrichmentConfig() {
+    return get("ENRICHMENT_CONFIG").map(Path::of).or(() -> existingFile("configs/enrichment_taxonomy.yaml"));
+  }
+
+  /** When set, a stage writes its JSON summary there (Airflow XCom: /airflow/xcom/return.json). */
+  public Optional<Path> summaryFile() {
+    return get("INGEST_SUMMARY_FILE").map(Path::of);
+  }
+
+  public boolean strict() {
+    return "1".equals(get("INGEST_STRICT").orElse("0"));
+  }
+
+  private static Optional<Path> existingDir(String rel) {
+    Path p = Path.of(rel);
+    return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  private static Optional<Path> existingFile(String rel) {
+    Path p = Path.of(rel);
+    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+}

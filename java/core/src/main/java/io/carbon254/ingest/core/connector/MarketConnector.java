@@ -1,0 +1,18 @@
+package io.carbon254.ingest.core.connector;
+
+import java.util.List;
+
+/** One per ISO, found by {@link java.util.ServiceLoader}; {@code market()} names connectors/&lt;market&gt;.yaml. */
+public interface MarketConnector {
+  String market();
+
+  /** Dataset ids this connector implements. */
+  List<String> datasetIds();
+
+  Dataset dataset(String id, ConnectorContext context);
+
+  /** A real-format stand-in for the market's API on loopback ({@code ingest simulate}). */
+  default Simulator simulator(SimulatorOptions options) {
+    throw new UnsupportedOperationException("no simulator for " + market());
+  }
+}
