@@ -1,0 +1,105 @@
+package io.carbon254.ingest.core.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carbon254.ingest.core.config.ConfigException;
+import io.carbon254.ingest.core.config.IngestConfig;
+import io.carbon254.ingest.core.config.Yaml;
+import io.carbon254.ingest.core.record.Enrichment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** configs/enrichment_taxonomy.yaml: zone, hub, region, timezone and trading-hub flag per location or area. */
+public final class Taxonomy {
+  private static final Set<String> ENTRY_KEYS = Set.of("zone", "hub", "region", "timezone", "is_trading_hub", "prefix");
+
+  private record Entry(String zone, String hub, String region, String timezone, Boolean tradingHub) {}
+
+  private record Prefixed(String prefix, Entry entry) {}
+
+  private record Market(Entry defaults, Map<String, Entry> exact, List<Prefixed> prefixes) {}
+
+  private final Map<String, Market> markets;
+
+  private Taxonomy(Map<String, Market> markets) {
+    this.markets = markets;
+  }
+
+  public static Taxonomy load(IngestConfig config) {
+    String file = config.enrichmentConfig().map(Object::toString).orElse("configs/enrichment_taxonomy.yaml");
+    return parse(Yaml.load(config.enrichmentConfig(), "configs/enrichment_taxonomy.yaml"), file);
+  }
+
+  static Taxonomy parse(JsonNode root, String file) {
+    root.fieldNames().forEachRemaining(k -> {
+      if (!k.equals("markets")) {
+        throw ConfigException.of(file, k, "unknown key (allowed: [markets])");
+      }
+    });
+    Map<String, Market> markets = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.path("markets").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> m = it.next();
+      String base = "markets." + m.getKey();
+      JsonNode node = m.getValue();
+      node.fieldNames().forEachRemaining(k -> {
+        if (!Set.of("defaults", "locations", "prefixes").contains(k)) {
+          throw ConfigException.of(file, base + "." + k, "unknown key (allowed: defaults, locations, prefixes)");
+        }
+      });
+      Entry defaults = entry(file, base + ".defaults", node.path("defaults"));
+      Map<String, Entry> exact = new HashMap<>();
+      node.path("locations").fields().forEachRemaining(
+          e -> exact.put(e.getKey(), entry(file, base + ".locations." + e.getKey(), e.getValue())));
+      List<Prefixed> prefixes = new ArrayList<>();
+      int i = 0;
+      for (JsonNode p : node.path("prefixes")) {
+        String where = base + ".prefixes[" + i++ + "]";
+        prefixes.add(new Prefixed(Yaml.text(p, file, where + ".", "prefix"), entry(file, where, p)));
+      }
+      markets.put(m.getKey(), new Market(defaults, Map.copyOf(exact), List.copyOf(prefixes)));
+    }
+    return new Taxonomy(Map.copyOf(markets));
+  }
+
+  private static Entry entry(String file, String where, JsonNode n) {
+    n.fieldNames().forEachRemaining(k -> {
+      if (!ENTRY_KEYS.contains(k)) {
+        throw ConfigException.of(file, where + "." + k, "unknown key (allowed: " + ENTRY_KEYS + ")");
+      }
+    });
+    return new Entry(Yaml.optText(n, "zone").orElse(null), Yaml.optText(n, "hub").orElse(null),
+        Yaml.optText(n, "region").orElse(null), Yaml.optText(n, "timezone").orElse(null),
+        n.has("is_trading_hub") ? n.get("is_trading_hub").asBoolean() : null);
+  }
+
+  /** Enrichment of a location or area: exact entry, else first matching prefix, over the market defaults. */
+  public Enrichment enrich(String market, String subject) {
+    Market m = markets.get(market);
+    if (m == null) {
+      return new Enrichment(null, null, null, null, false);
+    }
+    Entry e = m.exact().get(subject);
+    if (e == null) {
+      e = m.prefixes().stream().filter(p -> subject.startsWith(p.prefix())).map(Prefixed::entry).findFirst().orElse(null);
+    }
+    Entry d = m.defaults();
+    return new Enrichment(
+        pick(e == null ? null : e.zone(), d.zone()),
+        pick(e == null ? null : e.hub(), d.hub()),
+        pick(e == null ? null : e.region(), d.region()),
+        pick(e == null ? null : e.timezone(), d.timezone()),
+        Boolean.TRUE.equals(pick(e == null ? null : e.tradingHub(), d.tradingHub())));
+  }
+
+  public boolean knows(String market, String subject) {
+    Market m = markets.get(market);
+    return m != null && (m.exact().containsKey(subject) || m.prefixes().stream().anyMatch(p -> subject.startsWith(p.prefix())));
+  }
+
+  private static <T> T pick(T a, T b) {
+    return a != null ? a : b;
+  }
+}
