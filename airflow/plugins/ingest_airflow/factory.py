@@ -1,0 +1,186 @@
+"""Build one DAG per market and cadence from connectors/*.yaml.
+
+``ingest_<market>_<cadence>``: a task group per dataset, ``[wait_published >>] fetch >>
+normalize >> enrich >> load``, over a data-interval timetable evaluated in the market's
+time zone (a daily window is the market-local day: 23, 24 or 25 hours). No network or
+database calls at parse time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+import pendulum
+from airflow.sdk import (
+    DAG,
+    CronDataIntervalTimetable,
+    DeadlineAlert,
+    DeadlineReference,
+    DeltaDataIntervalTimetable,
+    SyncCallback,
+    TaskGroup,
+    chain,
+)
+
+from ingest_airflow.runners import STAGES, PodSettings, runner_from_env, stage_task
+from ingest_airflow.sensors import PublishedWaitSensor
+from ingest_airflow.spec import DatasetSpec, MarketSpec, SpecError, format_duration, load_all
+from ingest_airflow.templating import FILTERS
+
+log = logging.getLogger(__name__)
+RETRY_BACKOFF = 2.0  # each retry waits twice as long as the previous one, up to max_retry_delay
+
+
+def strict_from_env() -> bool:
+    return os.environ.get("INGEST_STRICT", "").strip().lower() in ("1", "true", "yes")
+
+
+def build_dags(
+    connectors_dir: Path | str,
+    runner: str | None = None,
+    strict: bool | None = None,
+    pod: PodSettings | None = None,
+) -> dict[str, DAG]:
+    """Every market's DAGs. A broken file loses only its own DAGs (logged with the file
+    name) unless strict mode (``INGEST_STRICT=1``) turns the first problem into an error."""
+    runner = runner or runner_from_env()
+    strict = strict_from_env() if strict is None else strict
+    result = load_all(connectors_dir)
+    if not result.markets and not result.errors:
+        log.warning("no connectors/*.yaml found in %s: no ingest DAGs", connectors_dir)
+    for error in result.errors:
+        if strict:
+            raise error
+        log.error("skipping the DAGs of %s: %s", error.source, error)
+    dags: dict[str, DAG] = {}
+    for market in result.markets:
+        try:
+            built = market_dags(market, runner, pod)
+        except Exception as e:  # one market's trouble must not hide the other markets
+            if strict:
+                raise
+            log.exception("skipping the DAGs of %s: %s", market.source, e)
+            continue
+        clash = sorted(set(built) & set(dags))
+        if clash:
+            err = SpecError(market.source, "market", f"DAG ids {clash} already built from another file")
+            if strict:
+                raise err
+            log.error("skipping the DAGs of %s: %s", market.source, err)
+            continue
+        dags.update(built)
+    return dags
+
+
+def market_dags(market: MarketSpec, runner: str, pod: PodSettings | None = None) -> dict[str, DAG]:
+    return {
+        market.dag_id(cadence): cadence_dag(market, cadence, datasets, runner, pod)
+        for cadence, datasets in market.cadences().items()
+    }
+
+
+def timetable(market: MarketSpec, dataset: DatasetSpec):
+    """Data-interval timetables only: an interval is never zero-length."""
+    delta = dataset.schedule_delta
+    if delta is not None:
+        return DeltaDataIntervalTimetable(delta)
+    return CronDataIntervalTimetable(dataset.schedule, timezone=market.timezone)
+
+
+def cadence_dag(
+    market: MarketSpec,
+    cadence: str,
+    datasets: tuple[DatasetSpec, ...],
+    runner: str,
+    pod: PodSettings | None = None,
+) -> DAG:
+    d = market.defaults
+    first = datasets[0]
+    tz = pendulum.timezone(market.timezone)
+    dag_id = market.dag_id(cadence)
+    freshness = min(ds.freshness for ds in datasets)
+    dag = DAG(
+        dag_id=dag_id,
+        description=f"{market.display_name}: {', '.join(ds.id for ds in datasets)} ({cadence})",
+        doc_md=_doc_md(market, cadence, datasets, runner),
+        schedule=timetable(market, first),
+        start_date=pendulum.datetime(d.start_date.year, d.start_date.month, d.start_date.day, tz=tz),
+        catchup=d.catchup,
+        max_active_runs=d.max_active_runs,
+        tags=sorted({f"market:{market.market}", f"cadence:{cadence}"} | {f"kind:{ds.kind}" for ds in datasets}),
+        default_args={
+            "owner": market.owner,
+            "retries": d.retries,
+            "retry_delay": d.retry_delay,
+            "retry_exponential_backoff": RETRY_BACKOFF,
+            "max_retry_delay": d.max_retry_delay,
+            "execution_timeout": d.execution_timeout,
+        },
+        user_defined_filters=dict(FILTERS),
+        # Freshness: the run (every dataset loaded) must be done by interval end + the
+        # strictest freshness target of its datasets. The reference is the logical date
+        # (= interval start), so the window is added.
+        deadline=DeadlineAlert(
+            reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+            interval=first.window + freshness,
+            callback=SyncCallback(
+                "ingest_airflow.alerts.freshness_missed",
+                kwargs={
+                    "market": market.market,
+                    "dag_id": dag_id,
+                    "freshness": format_duration(freshness),
+                    "datasets": [ds.id for ds in datasets],
+                },
+            ),
+            name=f"freshness {format_duration(freshness)} after interval end",
+        ),
+    )
+    with dag:
+        for ds in datasets:
+            with TaskGroup(group_id=ds.id, tooltip=ds.description):
+                tasks = [stage_task(stage, market, ds, runner, pod) for stage in STAGES]
+                if ds.lag > dt.timedelta(0):
+                    wait = PublishedWaitSensor(
+                        task_id="wait_published",
+                        target_time="{{ data_interval_end | after_seconds(%d) }}" % ds.lag.total_seconds(),
+                        doc_md=f"Waits until interval end + lag ({format_duration(ds.lag)}): {market.market} "
+                        f"publishes {ds.id} no earlier.",
+                        timeout=int((ds.lag + d.execution_timeout).total_seconds()),
+                        retries=0,
+                    )
+                    tasks.insert(0, wait)
+                chain(*tasks)
+    return dag
+
+
+def _doc_md(market: MarketSpec, cadence: str, datasets: tuple[DatasetSpec, ...], runner: str) -> str:
+    d = market.defaults
+    rows = "\n".join(
+        f"| `{ds.id}` | {ds.kind} | {ds.description} | `{ds.schedule}` | {format_duration(ds.window)} | {format_duration(ds.lag)} "
+        f"| {format_duration(ds.freshness)} |"
+        for ds in datasets
+    )
+    return f"""\
+### {market.display_name}: {cadence} ingestion
+
+Generated from `connectors/{market.source.name}` (the single declaration of the market).
+Each dataset is a task group `fetch » normalize » enrich » load`; every task runs
+`ingest <stage> --market {market.market} --dataset <id> --interval-start <run's data interval start>
+--interval-end <end> --run-id <run id>` ({"local process" if runner == "local" else "KubernetesPodOperator"}).
+Datasets with a lag start with `wait_published` (interval end + lag).
+
+| dataset | kind | what | schedule ({market.timezone}) | window | lag | freshness |
+|---|---|---|---|---|---|---|
+{rows}
+
+Owner `{market.owner}` · pool `{market.rate_limit.pool}` ({market.rate_limit.pool_slots} slot(s), fetch only) ·
+retries {d.retries} from {format_duration(d.retry_delay)} doubling up to {format_duration(d.max_retry_delay)} ·
+timeout {format_duration(d.execution_timeout)} per task · max {d.max_active_runs} active runs · catchup {str(d.catchup).lower()}.
+
+Exit 99 (not published yet) marks a task skipped; exit 2 or 4 fails without retry; 1 and 3 retry.
+Operations: docs/airflow.md (backfill, pause, clear one task for one interval, run by hand).
+"""
+

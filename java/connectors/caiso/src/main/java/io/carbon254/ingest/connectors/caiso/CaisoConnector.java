@@ -1,0 +1,68 @@
+package io.carbon254.ingest.connectors.caiso;
+
+import io.carbon254.ingest.connectors.caiso.sim.CaisoSimulator;
+import io.carbon254.ingest.connectors.common.HttpFetcher;
+import io.carbon254.ingest.connectors.common.HttpPolicy;
+import io.carbon254.ingest.connectors.common.RequestSpacer;
+import io.carbon254.ingest.core.UsageException;
+import io.carbon254.ingest.core.connector.ConnectorContext;
+import io.carbon254.ingest.core.connector.Dataset;
+import io.carbon254.ingest.core.connector.MarketConnector;
+import io.carbon254.ingest.core.connector.Simulator;
+import io.carbon254.ingest.core.connector.SimulatorOptions;
+import io.carbon254.ingest.core.policy.NormalizationRules;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** CAISO: OASIS (prices, load) and caiso.com Today's Outlook (fuel mix). */
+public final class CaisoConnector implements MarketConnector {
+  public static final String MARKET = "caiso";
+  private static final List<String> DATASETS =
+      List.of("lmp_da_hourly", "lmp_rt_5min", "lmp_rt_15min", "load_actual", "load_forecast", "fuel_mix");
+
+  private HttpPolicy policy = HttpPolicy.defaults();
+  private Consumer<String> retryLog = s -> {};
+
+  @Override
+  public String market() {
+    return MARKET;
+  }
+
+  @Override
+  public List<String> datasetIds() {
+    return DATASETS;
+  }
+
+  /** Tests shorten the backoff; the CLI routes retry notices to the task log. */
+  public CaisoConnector withPolicy(HttpPolicy policy) {
+    this.policy = policy;
+    return this;
+  }
+
+  public CaisoConnector onRetry(Consumer<String> log) {
+    this.retryLog = log;
+    return this;
+  }
+
+  @Override
+  public Dataset dataset(String id, ConnectorContext ctx) {
+    ctx.spec().dataset(id);
+    NormalizationRules rules = NormalizationRules.load(ctx.config());
+    RequestSpacer spacer = RequestSpacer.forMarket(MARKET, ctx.spec().minRequestSpacing());
+    HttpFetcher http = new HttpFetcher(MARKET, policy, spacer, ctx.clock()).onRetry(retryLog);
+    if (id.equals("fuel_mix")) {
+      String base = ctx.config().baseUrlOverride(MARKET).orElse(OutlookFuelMixDataset.OUTLOOK_HOST);
+      return new OutlookFuelMixDataset(id, http, base, rules);
+    }
+    OasisQuery q = OasisQuery.forDataset(id);
+    if (q == null) {
+      throw new UsageException("caiso has no dataset '" + id + "' (datasets: " + String.join(", ", DATASETS) + ")");
+    }
+    return new OasisDataset(q, http, ctx.spec().baseUrl(), spacer.spacing(), rules);
+  }
+
+  @Override
+  public Simulator simulator(SimulatorOptions options) {
+    return CaisoSimulator.start(options);
+  }
+}

@@ -1,0 +1,88 @@
+package io.carbon254.ingest.connectors.caiso;
+
+import io.carbon254.ingest.connectors.common.HttpFetcher;
+import io.carbon254.ingest.connectors.common.HttpResult;
+import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.IntervalWindow;
+import io.carbon254.ingest.core.connector.Dataset;
+import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.policy.NormalizationRules;
+import io.carbon254.ingest.core.record.CanonicalRecord;
+import io.carbon254.ingest.core.record.RecordKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.HttpUrl;
+
+/** An OASIS SingleZip dataset: the window split to OASIS's span limit, one zip per request. */
+final class OasisDataset implements Dataset {
+  static final String OASIS_HOST = "http://oasis.caiso.com";
+
+  private final OasisQuery query;
+  private final HttpFetcher http;
+  private final String baseUrl;
+  private final Duration spacing;
+  private final OasisPriceParser prices;
+  private final OasisLoadParser load;
+
+  OasisDataset(OasisQuery query, HttpFetcher http, String baseUrl, Duration spacing, NormalizationRules rules) {
+    this.query = query;
+    this.http = http;
+    this.baseUrl = baseUrl;
+    this.spacing = spacing;
+    this.prices = query.kind == RecordKind.PRICES ? new OasisPriceParser(query, rules) : null;
+    this.load = query.kind == RecordKind.LOAD ? new OasisLoadParser(query.dataset, query == OasisQuery.LOAD_ACTUAL) : null;
+  }
+
+  @Override
+  public String id() {
+    return query.dataset;
+  }
+
+  @Override
+  public RecordKind kind() {
+    return query.kind;
+  }
+
+  @Override
+  public Duration resolution() {
+    return query.resolution;
+  }
+
+  /** The request of one part, exactly as OASIS documents it (GMT times, resultformat=6). */
+  static HttpUrl url(String baseUrl, OasisQuery q, IntervalWindow part) {
+    HttpUrl.Builder b = HttpUrl.get(OASIS_HOST + "/oasisapi/SingleZip").newBuilder()
+        .addQueryParameter("resultformat", "6")
+        .addQueryParameter("queryname", q.queryName)
+        .addQueryParameter("version", q.version)
+        .addQueryParameter("startdatetime", OasisTime.query(part.start()))
+        .addQueryParameter("enddatetime", OasisTime.query(part.end()));
+    if (q.marketRunId != null) {
+      b.addQueryParameter("market_run_id", q.marketRunId);
+    }
+    if (q.allNodes) {
+      b.addQueryParameter("grp_type", "ALL_APNODES");
+    } else if (q.kind == RecordKind.LOAD) {
+      b.addQueryParameter("tac_area_name", "ALL");
+    }
+    return HttpFetcher.rebase(b.build(), baseUrl);
+  }
+
+  @Override
+  public List<RawPayload> fetch(IntervalKey key) {
+    List<IntervalWindow> parts = key.window().split(query.maxSpan);
+    List<RawPayload> out = new ArrayList<>(parts.size());
+    for (int i = 0; i < parts.size(); i++) {
+      IntervalWindow part = parts.get(i);
+      String what = key.market() + "/" + key.dataset() + " " + part + " (part " + (i + 1) + "/" + parts.size() + ")";
+      HttpResult r = http.get(url(baseUrl, query, part), new OasisResponseCheck(what, spacing));
+      out.add(RawPayload.of(key, i, r.url(), r.contentType(), r.status(), r.body(), r.receivedAt()));
+    }
+    return out;
+  }
+
+  @Override
+  public List<CanonicalRecord> parse(RawPayload payload) {
+    return prices != null ? prices.parse(payload) : load.parse(payload);
+  }
+}

@@ -1,0 +1,41 @@
+package io.carbon254.ingest.connectors.caiso;
+
+import io.carbon254.ingest.connectors.common.HttpResult;
+import io.carbon254.ingest.connectors.common.ResponseCheck;
+import io.carbon254.ingest.connectors.common.RetryableResponseException;
+import io.carbon254.ingest.connectors.common.SafeZip;
+import io.carbon254.ingest.core.NotPublishedException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * OASIS says "no data" and "too frequent" with HTTP 200 and an error zip. ERR_CODE 1000 is "not
+ * published yet" (exit 99); any other code is retried, then fails as upstream unavailable. A body
+ * that is not a readable zip is kept as is: Bronze stores it and normalize rejects it by name.
+ */
+final class OasisResponseCheck implements ResponseCheck {
+  private final String what;
+  private final Duration spacing;
+
+  OasisResponseCheck(String what, Duration spacing) {
+    this.what = what;
+    this.spacing = spacing;
+  }
+
+  @Override
+  public void check(HttpResult r) {
+    List<SafeZip.Entry> entries;
+    try {
+      entries = SafeZip.read(r.body(), SafeZip.Limits.defaults());
+    } catch (SafeZip.ZipRejected e) {
+      return;
+    }
+    OasisErrors.find(entries).ifPresent(err -> {
+      String msg = what + ": OASIS answered ERR_CODE " + err.code() + " \"" + err.description() + "\"";
+      if (OasisErrors.NO_DATA.equals(err.code())) {
+        throw new NotPublishedException(msg + "; not published yet, exit 99 (Airflow will retry at the next poke)");
+      }
+      throw new RetryableResponseException(msg, OasisErrors.TOO_FREQUENT.equals(err.code()) ? spacing.plusSeconds(1) : null);
+    });
+  }
+}

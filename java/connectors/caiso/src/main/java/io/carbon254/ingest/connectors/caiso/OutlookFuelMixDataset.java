@@ -1,0 +1,89 @@
+package io.carbon254.ingest.connectors.caiso;
+
+import io.carbon254.ingest.connectors.common.HttpFetcher;
+import io.carbon254.ingest.connectors.common.HttpResult;
+import io.carbon254.ingest.connectors.common.ResponseCheck;
+import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.NotPublishedException;
+import io.carbon254.ingest.core.connector.Dataset;
+import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.policy.NormalizationRules;
+import io.carbon254.ingest.core.record.CanonicalRecord;
+import io.carbon254.ingest.core.record.RecordKind;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.HttpUrl;
+
+/** Today's Outlook history: one fuelsource.csv per Pacific calendar day touched by the window. */
+final class OutlookFuelMixDataset implements Dataset {
+  static final String OUTLOOK_HOST = "https://www.caiso.com";
+  private static final DateTimeFormatter YMD = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+  private final String id;
+  private final HttpFetcher http;
+  private final String baseUrl;
+  private final OutlookFuelMixParser parser;
+
+  OutlookFuelMixDataset(String id, HttpFetcher http, String baseUrl, NormalizationRules rules) {
+    this.id = id;
+    this.http = http;
+    this.baseUrl = baseUrl;
+    this.parser = new OutlookFuelMixParser(id, rules);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public RecordKind kind() {
+    return RecordKind.FUEL_MIX;
+  }
+
+  @Override
+  public Duration resolution() {
+    return Duration.ofMinutes(5);
+  }
+
+  /** Pacific days of {@code [start, end)}. */
+  static List<LocalDate> days(IntervalKey key) {
+    LocalDate first = key.window().start().atZone(OasisTime.PACIFIC).toLocalDate();
+    LocalDate last = key.window().end().minusMillis(1).atZone(OasisTime.PACIFIC).toLocalDate();
+    List<LocalDate> days = new ArrayList<>();
+    for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+      days.add(d);
+    }
+    return days;
+  }
+
+  static HttpUrl url(String baseUrl, LocalDate day) {
+    return HttpFetcher.rebase(HttpUrl.get(OUTLOOK_HOST + "/outlook/history/" + YMD.format(day) + "/fuelsource.csv"), baseUrl);
+  }
+
+  @Override
+  public List<RawPayload> fetch(IntervalKey key) {
+    List<LocalDate> days = days(key);
+    List<RawPayload> out = new ArrayList<>();
+    for (int i = 0; i < days.size(); i++) {
+      LocalDate day = days.get(i);
+      ResponseCheck check = r -> {
+        if (r.body().length == 0) {
+          throw new NotPublishedException(key.market() + "/" + id + " " + day
+              + ": Outlook history answered an empty body; not published yet, exit 99");
+        }
+      };
+      HttpResult r = http.get(url(baseUrl, day), check);
+      out.add(RawPayload.of(key, i, r.url(), r.contentType(), r.status(), r.body(), r.receivedAt()));
+    }
+    return out;
+  }
+
+  @Override
+  public List<CanonicalRecord> parse(RawPayload payload) {
+    return parser.parse(payload);
+  }
+}

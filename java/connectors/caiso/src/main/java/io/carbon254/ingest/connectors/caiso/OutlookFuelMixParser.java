@@ -1,0 +1,116 @@
+package io.carbon254.ingest.connectors.caiso;
+
+import io.carbon254.ingest.connectors.common.Csv;
+import io.carbon254.ingest.connectors.common.SafeZip;
+import io.carbon254.ingest.core.PayloadRejectedException;
+import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.policy.NormalizationRules;
+import io.carbon254.ingest.core.record.CanonicalRecord;
+import io.carbon254.ingest.core.record.FuelMixRecord;
+import io.carbon254.ingest.core.record.Provenance;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * caiso.com Today's Outlook history {@code fuelsource.csv}: one row per 5 minutes, {@code Time}
+ * on the Pacific wall clock without offset ({@code HH:MM}, or {@code MM/DD/YYYY HH:MM}), one
+ * column per fuel, the file date in the URL path. On the fall-back day the 01:00-01:55 rows
+ * appear twice, in order: the second occurrence is standard time. A wall time inside the
+ * spring-forward gap does not exist and is rejected.
+ */
+public final class OutlookFuelMixParser {
+  static final Pattern DATE_IN_URL = Pattern.compile("/outlook/history/(\\d{8})/");
+  private static final DateTimeFormatter YMD = DateTimeFormatter.ofPattern("yyyyMMdd");
+  private static final DateTimeFormatter MDY_HM = DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm");
+  private static final Duration STEP = Duration.ofMinutes(5);
+
+  private final String dataset;
+  private final NormalizationRules rules;
+
+  public OutlookFuelMixParser(String dataset, NormalizationRules rules) {
+    this.dataset = dataset;
+    this.rules = rules;
+  }
+
+  public List<CanonicalRecord> parse(RawPayload p) {
+    if (SafeZip.looksLikeZip(p.body()) || SafeZip.describe(p.body()).startsWith("an HTML page")) {
+      throw new PayloadRejectedException(p.payloadId(), "expected fuelsource.csv, got " + SafeZip.describe(p.body()));
+    }
+    Matcher m = DATE_IN_URL.matcher(p.url());
+    if (!m.find()) {
+      throw new PayloadRejectedException(p.payloadId(), "URL " + p.url() + " carries no /outlook/history/YYYYMMDD/ date");
+    }
+    LocalDate day = LocalDate.parse(m.group(1), YMD);
+    Csv csv = Csv.parse(p.body());
+    OasisPayload.require(p, csv, "Time");
+    List<String> fuels = csv.header().stream().filter(h -> !h.equalsIgnoreCase("Time")).toList();
+    if (fuels.isEmpty()) {
+      throw new PayloadRejectedException(p.payloadId(), "CSV has a Time column but no fuel columns");
+    }
+    Provenance prov = OasisPayload.provenance(p);
+    List<CanonicalRecord> out = new ArrayList<>();
+    Set<LocalDateTime> seen = new HashSet<>();
+    for (Csv.Row row : csv.rows()) {
+      LocalDateTime local = localTime(p, row, day);
+      ZonedDateTime zdt = resolve(p, row, local, !seen.add(local));
+      java.time.Instant start = zdt.toInstant();
+      for (String fuel : fuels) {
+        String v = row.get(fuel);
+        if (v == null) {
+          continue; // future intervals of the current day are blank
+        }
+        double mw;
+        try {
+          mw = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+          throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field " + fuel + ": '" + v + "' is not a number");
+        }
+        out.add(new FuelMixRecord("caiso", dataset, "CAISO", rules.fuel("caiso", fuel), start, start.plus(STEP), mw, "MW", prov, null));
+      }
+    }
+    return out;
+  }
+
+  private static LocalDateTime localTime(RawPayload p, Csv.Row row, LocalDate day) {
+    String t = row.get("Time");
+    try {
+      if (t != null && t.contains("/")) {
+        return LocalDateTime.parse(t, MDY_HM);
+      }
+      return LocalDateTime.of(day, LocalTime.parse(t == null ? "" : (t.length() == 4 ? "0" + t : t)));
+    } catch (DateTimeParseException e) {
+      throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field Time: '" + t + "' is not HH:MM or MM/DD/YYYY HH:MM");
+    }
+  }
+
+  /** Pacific wall clock to an instant; {@code repeat} marks the second occurrence of a wall time. */
+  private static ZonedDateTime resolve(RawPayload p, Csv.Row row, LocalDateTime local, boolean repeat) {
+    List<ZoneOffset> offsets = OasisTime.PACIFIC.getRules().getValidOffsets(local);
+    if (offsets.isEmpty()) {
+      ZoneOffsetTransition tr = OasisTime.PACIFIC.getRules().getTransition(local);
+      throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field Time: " + local
+          + " does not exist in America/Los_Angeles (spring-forward gap at " + (tr == null ? "?" : tr.getInstant()) + ")");
+    }
+    if (offsets.size() == 1) {
+      if (repeat) {
+        throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field Time: " + local + " appears twice");
+      }
+      return ZonedDateTime.ofLocal(local, OasisTime.PACIFIC, offsets.get(0));
+    }
+    ZonedDateTime earlier = ZonedDateTime.ofLocal(local, OasisTime.PACIFIC, null).withEarlierOffsetAtOverlap();
+    return repeat ? earlier.withLaterOffsetAtOverlap() : earlier;
+  }
+}
