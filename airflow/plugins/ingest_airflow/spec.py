@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -370,26 +369,3 @@ def load_all(connectors_dir: Path | str) -> LoadResult:
             errors.append(e)
     return LoadResult(tuple(markets), tuple(errors))
 
-
-def _main(argv: list[str]) -> int:
-    """``python -m ingest_airflow.spec pools|dags|check DIR``: for make targets and scripts."""
-    if len(argv) != 2 or argv[0] not in ("pools", "dags", "check"):
-        print("usage: python -m ingest_airflow.spec pools|dags|check CONNECTORS_DIR", file=sys.stderr)
-        return 2
-    command, directory = argv
-    result = load_all(directory)
-    for e in result.errors:
-        print(f"error: {e}", file=sys.stderr)
-    for m in result.markets:
-        if command == "pools":
-            print(f"{m.rate_limit.pool}\t{m.rate_limit.pool_slots}\t{m.display_name} rate limit")
-        elif command == "dags":
-            for cadence in m.cadences():
-                print(m.dag_id(cadence))
-        else:
-            print(f"{m.source}: ok ({len(m.datasets)} datasets, DAGs {', '.join(map(m.dag_id, m.cadences()))})")
-    return 1 if result.errors else 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

@@ -12,6 +12,7 @@ import io.carbon254.ingest.core.record.PriceRecord;
 import io.carbon254.ingest.core.record.Provenance;
 import io.carbon254.ingest.core.record.RecordKind;
 import io.carbon254.ingest.core.sink.Event;
+import io.carbon254.ingest.core.sink.EventFactory;
 import io.carbon254.ingest.core.sink.Stage;
 import java.time.Instant;
 import java.util.List;

@@ -1,11 +1,9 @@
-package io.carbon254.ingest.events;
+package io.carbon254.ingest.core.sink;
 
 import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.Column;
-import io.carbon254.ingest.core.sink.Event;
-import io.carbon254.ingest.core.sink.Stage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

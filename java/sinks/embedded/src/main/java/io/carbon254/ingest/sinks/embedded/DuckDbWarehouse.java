@@ -1,0 +1,449 @@
+package io.carbon254.ingest.sinks.embedded;
+
+import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.UpstreamUnavailableException;
+import io.carbon254.ingest.core.UsageException;
+import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.record.CanonicalRecord;
+import io.carbon254.ingest.core.record.Column;
+import io.carbon254.ingest.core.record.RecordKind;
+import io.carbon254.ingest.core.sink.QualityResult;
+import io.carbon254.ingest.core.sink.QueryResult;
+import io.carbon254.ingest.core.sink.RunRecord;
+import io.carbon254.ingest.core.sink.Stage;
+import io.carbon254.ingest.core.sink.Warehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded warehouse: one DuckDB file, the same tables as ClickHouse. Bulk writes go through
+ * the Appender into a scratch table, then one set-based statement (upsert by natural key keeping
+ * the highest version, or delete + insert for staging) inside a transaction. Timestamps are
+ * stored as UTC {@code TIMESTAMP}. DuckDB allows one writing process per file: opening waits for
+ * a lock held by another task run (up to {@code INGEST_DUCKDB_LOCK_WAIT}, default 120 s).
+ */
+public final class DuckDbWarehouse implements Warehouse {
+  private final Path file;
+  private final Connection conn;
+
+  private DuckDbWarehouse(Path file, Connection conn) {
+    this.file = file;
+    this.conn = conn;
+  }
+
+  public static DuckDbWarehouse open(Path file, boolean readOnly, Duration lockWait) {
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (java.io.IOException e) {
+      throw new UsageException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+    }
+    if (readOnly && !Files.exists(file)) {
+      throw new UsageException("no embedded warehouse at " + file + " yet: run a stage first (or set INGEST_HOME)");
+    }
+    Instant deadline = Instant.now().plus(lockWait);
+    while (true) {
+      try {
+        Properties p = new Properties();
+        if (readOnly) {
+          p.setProperty("duckdb.read_only", "true");
+        }
+        Connection c = DriverManager.getConnection("jdbc:duckdb:" + file, p);
+        return new DuckDbWarehouse(file, c);
+      } catch (SQLException e) {
+        boolean locked = String.valueOf(e.getMessage()).contains("lock");
+        if (!locked || Instant.now().isAfter(deadline)) {
+          throw new UpstreamUnavailableException("embedded warehouse " + file + " cannot be opened: " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new UpstreamUnavailableException("interrupted while waiting for " + file, ie);
+        }
+      }
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "duckdb:" + file;
+  }
+
+  static String sqlType(Column c) {
+    return switch (c.type()) {
+      case STRING -> "VARCHAR";
+      case DOUBLE -> "DOUBLE";
+      case LONG -> "BIGINT";
+      case BOOLEAN -> "BOOLEAN";
+      case TIMESTAMP -> "TIMESTAMP";
+    };
+  }
+
+  private static String columnsDdl(RecordKind k) {
+    return k.columns().stream().map(c -> c.name() + " " + sqlType(c) + (c.nullable() ? "" : " NOT NULL"))
+        .collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public void ensureSchema() {
+    List<String> ddl = new ArrayList<>();
+    ddl.add("""
+        CREATE TABLE IF NOT EXISTS bronze_payloads (
+          payload_id VARCHAR PRIMARY KEY, market VARCHAR NOT NULL, dataset VARCHAR NOT NULL,
+          interval_start_utc TIMESTAMP NOT NULL, interval_end_utc TIMESTAMP NOT NULL, part INTEGER NOT NULL,
+          url VARCHAR NOT NULL, content_type VARCHAR, http_status INTEGER NOT NULL, size_bytes BIGINT NOT NULL,
+          sha256 VARCHAR NOT NULL, fetched_at TIMESTAMP NOT NULL, last_fetched_at TIMESTAMP NOT NULL, body BLOB NOT NULL)""");
+    for (RecordKind k : RecordKind.values()) {
+      String nk = String.join(", ", k.naturalKey());
+      ddl.add("CREATE TABLE IF NOT EXISTS " + k.silverTable() + " (" + columnsDdl(k) + ", PRIMARY KEY (" + nk + "))");
+      ddl.add("CREATE TABLE IF NOT EXISTS " + k.stagingTable() + " (stage VARCHAR NOT NULL, " + columnsDdl(k)
+          + ", PRIMARY KEY (stage, " + nk + "))");
+    }
+    ddl.add("""
+        CREATE TABLE IF NOT EXISTS quality_results (
+          market VARCHAR NOT NULL, dataset VARCHAR NOT NULL, interval_start_utc TIMESTAMP NOT NULL,
+          interval_end_utc TIMESTAMP NOT NULL, check_name VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+          passed BOOLEAN NOT NULL, observed DOUBLE, expected DOUBLE, details VARCHAR, run_id VARCHAR NOT NULL,
+          checked_at TIMESTAMP NOT NULL,
+          PRIMARY KEY (market, dataset, interval_start_utc, interval_end_utc, check_name))""");
+    ddl.add("""
+        CREATE TABLE IF NOT EXISTS ingest_runs (
+          run_id VARCHAR NOT NULL, stage VARCHAR NOT NULL, market VARCHAR NOT NULL, dataset VARCHAR NOT NULL,
+          interval_start_utc TIMESTAMP NOT NULL, interval_end_utc TIMESTAMP NOT NULL, status VARCHAR NOT NULL,
+          exit_code INTEGER NOT NULL, rows_in BIGINT NOT NULL, rows_out BIGINT NOT NULL, events BIGINT NOT NULL,
+          started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, message VARCHAR,
+          PRIMARY KEY (run_id, stage, market, dataset, interval_start_utc, interval_end_utc))""");
+    try (Statement s = conn.createStatement()) {
+      for (String d : ddl) {
+        s.execute(d);
+      }
+    } catch (SQLException e) {
+      throw fail("create tables", e);
+    }
+  }
+
+  @Override
+  public List<RawPayload> putBronze(List<RawPayload> payloads) {
+    List<RawPayload> stored = new ArrayList<>(payloads.size());
+    String upsert = """
+        INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (payload_id) DO UPDATE SET last_fetched_at = excluded.last_fetched_at""";
+    return inTransaction("store payloads", () -> {
+      try (PreparedStatement ins = conn.prepareStatement(upsert);
+          PreparedStatement first = conn.prepareStatement("SELECT fetched_at FROM bronze_payloads WHERE payload_id = ?")) {
+        for (RawPayload p : payloads) {
+          int i = 1;
+          ins.setString(i++, p.payloadId());
+          ins.setString(i++, p.key().market());
+          ins.setString(i++, p.key().dataset());
+          ins.setObject(i++, ts(p.key().window().start()));
+          ins.setObject(i++, ts(p.key().window().end()));
+          ins.setInt(i++, p.part());
+          ins.setString(i++, p.url());
+          ins.setString(i++, p.contentType());
+          ins.setInt(i++, p.httpStatus());
+          ins.setLong(i++, p.body().length);
+          ins.setString(i++, p.sha256());
+          ins.setObject(i++, ts(p.fetchedAt()));
+          ins.setObject(i++, ts(p.fetchedAt()));
+          ins.setBytes(i, p.body());
+          ins.executeUpdate();
+          first.setString(1, p.payloadId());
+          try (ResultSet rs = first.executeQuery()) {
+            rs.next();
+            stored.add(p.withFetchedAt(instant(rs.getObject(1))));
+          }
+        }
+      }
+      return stored;
+    });
+  }
+
+  @Override
+  public List<RawPayload> latestBronze(IntervalKey key) {
+    String sql = """
+        SELECT payload_id, part, url, content_type, http_status, sha256, fetched_at, body FROM (
+          SELECT *, row_number() OVER (PARTITION BY part ORDER BY last_fetched_at DESC, fetched_at DESC) AS rn
+          FROM bronze_payloads WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?)
+        WHERE rn = 1 ORDER BY part""";
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      bindKey(ps, key, 1);
+      List<RawPayload> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new RawPayload(rs.getString(1), key, rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+              rs.getBytes(8), rs.getString(6), instant(rs.getObject(7))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw fail("read Bronze", e);
+    }
+  }
+
+  @Override
+  public void replaceStaging(Stage stage, IntervalKey key, RecordKind kind, List<CanonicalRecord> rows) {
+    inTransaction("write " + kind.stagingTable(), () -> {
+      try (PreparedStatement del = conn.prepareStatement("DELETE FROM " + kind.stagingTable()
+          + " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?")) {
+        del.setString(1, stage.id());
+        bindKey(del, key, 2);
+        del.executeUpdate();
+      }
+      append(kind.stagingTable(), stage.id(), rows);
+      return null;
+    });
+  }
+
+  @Override
+  public List<CanonicalRecord> readStaging(Stage stage, IntervalKey key, RecordKind kind) {
+    return select(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key);
+  }
+
+  @Override
+  public void upsertSilver(RecordKind kind, List<CanonicalRecord> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    String scratch = "scratch_" + kind.silverTable();
+    String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+    String updates = kind.columns().stream().filter(c -> !kind.naturalKey().contains(c.name()))
+        .map(c -> c.name() + " = excluded." + c.name()).collect(Collectors.joining(", "));
+    inTransaction("upsert " + kind.silverTable(), () -> {
+      try (Statement s = conn.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS " + scratch + " AS SELECT * FROM " + kind.silverTable() + " LIMIT 0");
+        s.execute("DELETE FROM " + scratch);
+      }
+      append(scratch, null, rows);
+      try (Statement s = conn.createStatement()) {
+        s.execute("INSERT INTO " + kind.silverTable() + " (" + cols + ") SELECT " + cols + " FROM " + scratch
+            + " ON CONFLICT (" + String.join(", ", kind.naturalKey()) + ") DO UPDATE SET " + updates
+            + " WHERE excluded.version >= " + kind.silverTable() + ".version");
+        s.execute("DELETE FROM " + scratch);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind) {
+    return select(kind, kind.silverTable(), "", null, key);
+  }
+
+  @Override
+  public void writeQualityResults(IntervalKey key, List<QualityResult> results) {
+    inTransaction("write quality_results", () -> {
+      try (PreparedStatement del = conn.prepareStatement(
+          "DELETE FROM quality_results WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?");
+          PreparedStatement ins = conn.prepareStatement("INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        bindKey(del, key, 1);
+        del.executeUpdate();
+        for (QualityResult r : results) {
+          bindKey(ins, key, 1);
+          ins.setString(5, r.check());
+          ins.setString(6, r.severity());
+          ins.setBoolean(7, r.passed());
+          ins.setDouble(8, r.observed());
+          ins.setDouble(9, r.expected());
+          ins.setString(10, r.details());
+          ins.setString(11, r.runId());
+          ins.setObject(12, ts(r.checkedAt()));
+          ins.addBatch();
+        }
+        ins.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void recordRun(RunRecord r) {
+    String sql = """
+        INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      ps.setString(1, r.runId());
+      ps.setString(2, r.stage().id());
+      bindKey(ps, r.key(), 3);
+      ps.setString(7, r.status());
+      ps.setInt(8, r.exitCode());
+      ps.setLong(9, r.rowsIn());
+      ps.setLong(10, r.rowsOut());
+      ps.setLong(11, r.events());
+      ps.setObject(12, ts(r.startedAt()));
+      ps.setObject(13, ts(r.finishedAt()));
+      ps.setString(14, r.message());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw fail("record the run", e);
+    }
+  }
+
+  @Override
+  public QueryResult query(String sql) {
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      List<String> cols = new ArrayList<>();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        cols.add(md.getColumnLabel(i));
+      }
+      List<List<String>> rows = new ArrayList<>();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>(cols.size());
+        for (int i = 1; i <= cols.size(); i++) {
+          Object o = rs.getObject(i);
+          row.add(o == null ? null : o instanceof LocalDateTime l ? l.toInstant(ZoneOffset.UTC).toString()
+              : o instanceof byte[] b ? "<" + b.length + " bytes>" : o.toString());
+        }
+        rows.add(row);
+      }
+      return new QueryResult(cols, rows);
+    } catch (SQLException e) {
+      throw new UsageException("query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      // closing a connection we are done with; nothing to recover
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> T inTransaction(String what, SqlWork<T> work) {
+    try {
+      conn.setAutoCommit(false);
+      try {
+        T t = work.run();
+        conn.commit();
+        return t;
+      } catch (SQLException | RuntimeException e) {
+        conn.rollback();
+        throw e;
+      } finally {
+        conn.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw fail(what, e);
+    }
+  }
+
+  private void append(String table, String stage, List<CanonicalRecord> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<Column> cols = rows.get(0).kind().columns();
+    try (DuckDBAppender a = conn.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
+      for (CanonicalRecord r : rows) {
+        Object[] v = r.values();
+        a.beginRow();
+        if (stage != null) {
+          a.append(stage);
+        }
+        for (int i = 0; i < v.length; i++) {
+          Object o = v[i];
+          if (o == null) {
+            a.appendNull();
+            continue;
+          }
+          switch (cols.get(i).type()) {
+            case STRING -> a.append((String) o);
+            case DOUBLE -> a.append(((Number) o).doubleValue());
+            case LONG -> a.append(((Number) o).longValue());
+            case BOOLEAN -> a.append((boolean) (Boolean) o);
+            case TIMESTAMP -> a.append(LocalDateTime.ofInstant((Instant) o, ZoneOffset.UTC));
+          }
+        }
+        a.endRow();
+      }
+      a.flush();
+    }
+  }
+
+  private List<CanonicalRecord> select(RecordKind kind, String table, String extraWhere, String extraParam, IntervalKey key) {
+    String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+    String sql = "SELECT " + cols + " FROM " + table + " WHERE " + extraWhere
+        + "market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ? ORDER BY "
+        + String.join(", ", kind.naturalKey());
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      int i = 1;
+      if (extraParam != null) {
+        ps.setString(i++, extraParam);
+      }
+      bindKey(ps, key, i);
+      List<CanonicalRecord> out = new ArrayList<>();
+      List<Column> c = kind.columns();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Object[] v = new Object[c.size()];
+          for (int j = 0; j < v.length; j++) {
+            Object o = rs.getObject(j + 1);
+            v[j] = o == null ? null : switch (c.get(j).type()) {
+              case TIMESTAMP -> instant(o);
+              case DOUBLE -> ((Number) o).doubleValue();
+              case LONG -> ((Number) o).longValue();
+              default -> o;
+            };
+          }
+          out.add(kind.fromValues(v));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw fail("read " + table, e);
+    }
+  }
+
+  private static void bindKey(PreparedStatement ps, IntervalKey key, int at) throws SQLException {
+    ps.setString(at, key.market());
+    ps.setString(at + 1, key.dataset());
+    ps.setObject(at + 2, ts(key.window().start()));
+    ps.setObject(at + 3, ts(key.window().end()));
+  }
+
+  static LocalDateTime ts(Instant t) {
+    return LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+  }
+
+  static Instant instant(Object o) {
+    if (o instanceof LocalDateTime l) {
+      return l.toInstant(ZoneOffset.UTC);
+    }
+    if (o instanceof Timestamp t) {
+      return t.toLocalDateTime().toInstant(ZoneOffset.UTC);
+    }
+    if (o instanceof java.time.OffsetDateTime odt) {
+      return odt.toInstant();
+    }
+    throw new IllegalStateException("unexpected timestamp type " + o.getClass());
+  }
+
+  private UpstreamUnavailableException fail(String what, SQLException e) {
+    return new UpstreamUnavailableException("embedded warehouse " + file + ": cannot " + what + ": " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,223 @@
+package io.carbon254.ingest.sinks.production.clickhouse;
+
+import static java.util.Objects.requireNonNull;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.ServerException;
+import com.clickhouse.client.api.insert.InsertResponse;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
+import com.clickhouse.data.ClickHouseFormat;
+import io.carbon254.ingest.core.UpstreamUnavailableException;
+import io.carbon254.ingest.core.UsageException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place that talks to ClickHouse over HTTP (client-v2). Settings that work on 18.16 as on
+ * current servers: uncompressed responses, reads in TabSeparated from the raw stream, inserts as
+ * RowBinary streams. Transient failures (connection refused or reset, timeouts, retryable server
+ * codes) are retried with exponential backoff; when the attempts are used up the caller gets an
+ * {@link UpstreamUnavailableException} naming {@code host:port} (exit 3, never the credentials).
+ */
+final class ClickHouseGateway implements AutoCloseable {
+  static final int UNKNOWN_TABLE = 60;
+  static final int UNKNOWN_DATABASE = 81;
+  private static final Set<Integer> RETRYABLE_CODES =
+      Set.of(3, 159, 164, 202, 203, 209, 210, 241, 242, 252, 285, 319, 425, 999);
+  private static final long CALL_TIMEOUT_S = 300;
+
+  /** Writes the rows of one insert; called again when the insert is retried. */
+  interface Rows {
+    void write(RowBinary out) throws IOException;
+  }
+
+  /** The server refused a statement (bad SQL, wrong type): retrying will not help. */
+  static final class Rejected extends RuntimeException {
+    private final int code;
+
+    Rejected(int code, String message, Throwable cause) {
+      super(message, cause);
+      this.code = code;
+    }
+
+    int code() {
+      return code;
+    }
+  }
+
+  private final ClickHouseDsn dsn;
+  private final Client client;
+  private final int attempts;
+  private final Duration backoff;
+  private final boolean distributedInserts;
+
+  ClickHouseGateway(ClickHouseDsn dsn, int attempts, Duration backoff, boolean distributedInserts) {
+    this.dsn = requireNonNull(dsn, "dsn is null");
+    this.attempts = Math.max(1, attempts);
+    this.backoff = requireNonNull(backoff, "backoff is null");
+    this.distributedInserts = distributedInserts;
+    this.client =
+        new Client.Builder()
+            .addEndpoint(dsn.endpoint())
+            .setUsername(dsn.user())
+            .setPassword(dsn.password())
+            .compressServerResponse(false)
+            .compressClientRequest(false)
+            .setConnectTimeout(5, ChronoUnit.SECONDS)
+            .setConnectionRequestTimeout(10, ChronoUnit.SECONDS)
+            .setSocketTimeout(120, ChronoUnit.SECONDS)
+            .setMaxRetries(0)
+            .setClientName("ingest")
+            .build();
+  }
+
+  ClickHouseDsn dsn() {
+    return dsn;
+  }
+
+  /** DDL and other statements without a result. */
+  void execute(String what, String sql) {
+    retrying(what, () -> {
+      try (QueryResponse r = client.query(sql, new QuerySettings()).get(CALL_TIMEOUT_S, TimeUnit.SECONDS)) {
+        r.getInputStream().readAllBytes();
+      }
+      return null;
+    });
+  }
+
+  /** A SELECT read as TabSeparated; {@code sql} must not carry a FORMAT clause. */
+  List<List<String>> select(String what, String sql) {
+    return selectRaw(what, sql + "\nFORMAT TabSeparated", new QuerySettings());
+  }
+
+  /** A statement for people ({@code ingest query}): read-only, with column names. */
+  List<List<String>> selectForPeople(String sql) {
+    String trimmed = sql.strip().replaceAll(";+\\s*$", "");
+    QuerySettings s = new QuerySettings().serverSetting("readonly", "2");
+    return selectRaw("query", trimmed + "\nFORMAT TabSeparatedWithNames", s);
+  }
+
+  private List<List<String>> selectRaw(String what, String sql, QuerySettings settings) {
+    return retrying(what, () -> {
+      try (QueryResponse r = client.query(sql, settings).get(CALL_TIMEOUT_S, TimeUnit.SECONDS)) {
+        return Tsv.read(r.getInputStream());
+      }
+    });
+  }
+
+  /** One streamed RowBinary insert: the server cuts it into blocks of max_insert_block_size rows. */
+  void insert(String what, String table, List<String> columns, Rows rows) {
+    InsertSettings settings = new InsertSettings();
+    if (distributedInserts) {
+      // Distributed tables: return only once every shard has the rows (read-after-write).
+      settings.serverSetting("insert_distributed_sync", "1");
+    }
+    retrying(what, () -> {
+      try (InsertResponse r =
+          client
+              .insert(table, columns, out -> rows.write(new RowBinary(out)), ClickHouseFormat.RowBinary, settings)
+              .get(CALL_TIMEOUT_S, TimeUnit.SECONDS)) {
+        return null;
+      }
+    });
+  }
+
+  private interface Call<T> {
+    T run() throws Exception;
+  }
+
+  private <T> T retrying(String what, Call<T> call) {
+    Throwable last = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        return call.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UpstreamUnavailableException("ClickHouse at " + dsn.server() + ": interrupted during " + what, e);
+      } catch (Exception e) {
+        Throwable t = unwrap(e);
+        if (t instanceof ServerException se && !transientServer(se)) {
+          throw rejected(what, se);
+        }
+        if (t instanceof IllegalArgumentException iae) {
+          throw iae; // a value that cannot be written (a bug upstream of the warehouse), not an outage
+        }
+        last = t;
+        if (attempt < attempts) {
+          sleep(backoff.multipliedBy(1L << (attempt - 1)));
+        }
+      }
+    }
+    throw new UpstreamUnavailableException(
+        "ClickHouse at " + dsn.server() + " unavailable after " + attempts + " attempts (" + describe(last) + ") during "
+            + what + "; nothing was committed by the failed call, a re-run is safe",
+        last);
+  }
+
+  private RuntimeException rejected(String what, ServerException se) {
+    if (se.getCode() == UNKNOWN_TABLE || se.getCode() == UNKNOWN_DATABASE) {
+      return new UsageException(
+          "ClickHouse at " + dsn.server() + "/" + dsn.database() + " lacks a table or database during " + what
+              + " (" + firstLine(se.getMessage()) + "); run `ingest ddl apply` (make pipeline-apply-ddl)",
+          se);
+    }
+    return new Rejected(se.getCode(), "ClickHouse at " + dsn.server() + " rejected " + what + ": " + firstLine(se.getMessage()), se);
+  }
+
+  private static boolean transientServer(ServerException se) {
+    return se.isRetryable() || RETRYABLE_CODES.contains(se.getCode()) || se.getTransportProtocolCode() >= 502;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String describe(Throwable t) {
+    if (t == null) {
+      return "no answer";
+    }
+    if (t instanceof TimeoutException) {
+      return "timed out";
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+    return firstLine(m);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 400 ? line.substring(0, 400) + "…" : line;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
