@@ -6,19 +6,19 @@ CREATE TABLE IF NOT EXISTS ${database}.quality_results
     dataset            String,
     interval_start_utc DateTime('UTC'),
     interval_end_utc   DateTime('UTC'),
-    check              String,
+    check_name         String,
     severity           String,
     passed             UInt8,
     observed           Float64,
     expected           Float64,
-    details            String,
+    details            Nullable(String),
     run_id             String,
     checked_at         DateTime('UTC'),
     generation         UInt64
 )
 ENGINE = ReplacingMergeTree(generation)
 PARTITION BY toYYYYMM(interval_start_utc)
-ORDER BY (market, dataset, interval_start_utc, interval_end_utc, check)
+ORDER BY (market, dataset, interval_start_utc, interval_end_utc, check_name)
 -- shard_key: cityHash64(market, dataset)
 ;
 

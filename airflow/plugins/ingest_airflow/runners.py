@@ -148,7 +148,6 @@ def _pod_task(stage: str, market: MarketSpec, dataset: DatasetSpec, pod: PodSett
         do_xcom_push=True,
         skip_on_exit_code=EXIT_NOT_PUBLISHED,
         on_finish_action="delete_succeeded_pod",  # failed pods stay for `kubectl logs`/describe
-        reattach_on_restart=True,
         get_logs=True,
         startup_timeout_seconds=300,
     )

@@ -1,0 +1,67 @@
+"""Rendering a DAG's tasks for a run: the JAR's command line with the run's interval bounds."""
+
+from __future__ import annotations
+
+import pytest
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from helpers import dags, interval_ending, render
+
+from ingest_airflow.local import LocalIngestOperator
+
+STAGES = ("fetch", "normalize", "enrich", "load")
+# (dag, the moment the run is due, expected interval start and end in ISO-8601 UTC)
+RUNS = [
+    ("ingest_caiso_5min", "2024-11-03T08:05:00Z", "2024-11-03T08:00:00Z", "2024-11-03T08:05:00Z"),
+    ("ingest_caiso_15min", "2024-11-03T08:15:00Z", "2024-11-03T08:00:00Z", "2024-11-03T08:15:00Z"),
+    # The fall-back day in Pacific time: 25 hours.
+    ("ingest_caiso_daily", "2024-11-04T08:00:00Z", "2024-11-03T07:00:00Z", "2024-11-04T08:00:00Z"),
+]
+
+
+def _z(iso: str) -> str:
+    return iso.replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize(("dag_id", "run_after", "start", "end"), RUNS)
+def test_local_tasks_render_to_the_ingest_command(dag_id, run_after, start, end):
+    dag = dags("local")[dag_id]
+    got_start, got_end = interval_ending(dag, run_after)
+    assert (_z(got_start), _z(got_end)) == (start, end)
+    groups = {t.task_group.group_id for t in dag.tasks}
+    for group in groups:
+        for stage in STAGES:
+            task = render(dag.get_task(f"{group}.{stage}"), got_start, got_end, run_id="scheduled__x")
+            assert isinstance(task, LocalIngestOperator)
+            cmd = task.command()
+            assert cmd[0].endswith("/bin/ingest")
+            assert cmd[1:] == [
+                stage, "--market", "caiso", "--dataset", group,
+                "--interval-start", start, "--interval-end", end, "--run-id", "scheduled__x",
+            ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("dag_id", "run_after", "start", "end"), RUNS)
+def test_production_tasks_render_to_a_pod_with_the_task_image(dag_id, run_after, start, end, monkeypatch):
+    monkeypatch.setenv("INGEST_TASK_IMAGE", "registry.example/ingest-task:2024.11.0")
+    dag = dags("kubernetes")[dag_id]
+    got_start, got_end = interval_ending(dag, run_after)
+    for task in dag.tasks:
+        if task.task_id.endswith(".wait_published"):
+            continue
+        stage = task.task_id.rsplit(".", 1)[1]
+        pod = render(task, got_start, got_end)
+        assert isinstance(pod, KubernetesPodOperator)
+        assert pod.image == "registry.example/ingest-task:2024.11.0"
+        assert pod.cmds == ["java", "-jar", "/app/ingest.jar"]
+        assert pod.arguments[0] == stage
+        assert pod.arguments[5:9] == ["--interval-start", start, "--interval-end", end]
+
+
+def test_wait_renders_to_interval_end_plus_lag():
+    dag = dags("local")["ingest_caiso_daily"]
+    start, end = interval_ending(dag, "2024-11-04T08:00:00Z")
+    # load_actual: lag 2h after the end of the 25-hour day.
+    assert render(dag.get_task("load_actual.wait_published"), start, end).target_time == "2024-11-04T10:00:00Z"
+    dag5 = dags("local")["ingest_caiso_5min"]
+    start, end = interval_ending(dag5, "2024-11-03T08:05:00Z")
+    assert render(dag5.get_task("lmp_rt_5min.wait_published"), start, end).target_time == "2024-11-03T08:10:00Z"

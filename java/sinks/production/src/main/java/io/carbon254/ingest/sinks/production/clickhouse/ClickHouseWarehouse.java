@@ -1,0 +1,393 @@
+package io.carbon254.ingest.sinks.production.clickhouse;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.UsageException;
+import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.record.CanonicalRecord;
+import io.carbon254.ingest.core.record.Column;
+import io.carbon254.ingest.core.record.RecordKind;
+import io.carbon254.ingest.core.sink.QualityResult;
+import io.carbon254.ingest.core.sink.QueryResult;
+import io.carbon254.ingest.core.sink.RunRecord;
+import io.carbon254.ingest.core.sink.Stage;
+import io.carbon254.ingest.core.sink.Warehouse;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * The production warehouse: ClickHouse over HTTP, the tables of {@code ddl/}.
+ *
+ * <ul>
+ *   <li>Writes are RowBinary streams (one insert per call, cut into blocks by the server); values
+ *       never appear in SQL text. Reads are TabSeparated with explicit conversions
+ *       ({@code toUnixTimestamp}, {@code hex}), which 18.16 and current servers print alike.
+ *   <li>Silver: {@code ReplacingMergeTree(version)} keyed by the natural key; reads use
+ *       {@code FINAL}, so a re-run never shows a duplicate and the greatest version wins (the last
+ *       written among equal versions, as the embedded upsert does).
+ *   <li>Staging: replace-by-interval-key through generations (see {@code ddl/0004_staging.sql}).
+ *   <li>Bronze: one visible row per payload id, the first fetched_at kept.
+ *   <li>Timestamps are {@code DateTime('UTC')}: whole seconds (18.16 has no DateTime64); a
+ *       sub-second part is dropped on write, and {@link #putBronze} returns the stored instant.
+ * </ul>
+ */
+public final class ClickHouseWarehouse implements Warehouse {
+  private static final AtomicLong LAST_GENERATION = new AtomicLong();
+  private static final List<String> BRONZE_COLUMNS =
+      List.of("payload_id", "market", "dataset", "interval_start_utc", "interval_end_utc", "part", "url",
+          "content_type", "http_status", "size_bytes", "sha256", "body", "fetched_at", "last_fetched_at");
+
+  private final ClickHouseConfig config;
+  private final ClickHouseGateway gateway;
+  private final String db;
+
+  private ClickHouseWarehouse(ClickHouseConfig config, ClickHouseGateway gateway) {
+    this.config = config;
+    this.gateway = gateway;
+    this.db = config.dsn().database();
+  }
+
+  public static ClickHouseWarehouse open(ClickHouseConfig config) {
+    requireNonNull(config, "config is null");
+    return new ClickHouseWarehouse(config, config.open());
+  }
+
+  @Override
+  public String describe() {
+    return config.dsn().toString();
+  }
+
+  @Override
+  public void ensureSchema() {
+    ClickHouseSchema.over(config, gateway).check(Ddl.bundled());
+  }
+
+  // ------------------------------------------------------------------------------------ Bronze
+
+  @Override
+  public List<RawPayload> putBronze(List<RawPayload> payloads) {
+    if (payloads.isEmpty()) {
+      return List.of();
+    }
+    Map<IntervalKey, List<RawPayload>> byKey = new LinkedHashMap<>();
+    for (RawPayload p : payloads) {
+      byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
+    }
+    Map<String, Instant> first = new HashMap<>();
+    for (IntervalKey key : byKey.keySet()) {
+      for (List<String> row :
+          gateway.select(
+              "read Bronze of " + key,
+              "SELECT payload_id, toUnixTimestamp(min(fetched_at)) FROM " + db + ".bronze_payloads WHERE " + where(key)
+                  + " GROUP BY payload_id")) {
+        first.put(row.get(0), Instant.ofEpochSecond(Long.parseLong(row.get(1))));
+      }
+    }
+    Instant now = Instant.now();
+    List<RawPayload> stored = new ArrayList<>(payloads.size());
+    for (RawPayload p : payloads) {
+      Instant f = first.get(p.payloadId());
+      if (f == null) {
+        f = Instant.ofEpochSecond(p.fetchedAt().getEpochSecond());
+        first.put(p.payloadId(), f);
+      }
+      stored.add(p.withFetchedAt(f));
+    }
+    gateway.insert(
+        "store " + payloads.size() + " payload(s) in Bronze",
+        db + ".bronze_payloads",
+        BRONZE_COLUMNS,
+        w -> {
+          for (RawPayload p : stored) {
+            w.string(p.payloadId());
+            w.string(p.key().market());
+            w.string(p.key().dataset());
+            w.dateTime(p.key().window().start());
+            w.dateTime(p.key().window().end());
+            w.int32(p.part());
+            w.string(p.url());
+            if (w.present(p.contentType())) {
+              w.string(p.contentType());
+            }
+            w.int32(p.httpStatus());
+            w.uint64(p.body().length);
+            w.string(p.sha256());
+            w.bytes(p.body());
+            w.dateTime(p.fetchedAt());
+            w.dateTime(now.isBefore(p.fetchedAt()) ? p.fetchedAt() : now);
+          }
+        });
+    return stored;
+  }
+
+  @Override
+  public List<RawPayload> latestBronze(IntervalKey key) {
+    // Per part, the most recently fetched payload (last_fetched_at, then the first fetched_at),
+    // as the embedded warehouse orders them.
+    String sql =
+        "SELECT payload_id, part, url, content_type, http_status, sha256, toUnixTimestamp(fetched_at), hex(body) FROM "
+            + db + ".bronze_payloads FINAL WHERE " + where(key) + " AND payload_id IN (SELECT argMax(payload_id,"
+            + " (last_fetched_at, fetched_at, payload_id)) FROM " + db + ".bronze_payloads WHERE " + where(key)
+            + " GROUP BY part) ORDER BY part";
+    List<RawPayload> out = new ArrayList<>();
+    for (List<String> r : gateway.select("read Bronze of " + key, sql)) {
+      out.add(new RawPayload(r.get(0), key, Integer.parseInt(r.get(1)), r.get(2), r.get(3), Integer.parseInt(r.get(4)),
+          HexFormat.of().parseHex(r.get(7)), r.get(5), Instant.ofEpochSecond(Long.parseLong(r.get(6)))));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------ staging
+
+  @Override
+  public void replaceStaging(Stage stage, IntervalKey key, RecordKind kind, List<CanonicalRecord> rows) {
+    for (CanonicalRecord r : rows) {
+      if (!r.market().equals(key.market()) || !r.dataset().equals(key.dataset())) {
+        throw new IllegalArgumentException(
+            "a staging row of " + r.market() + "/" + r.dataset() + " cannot be written under the key " + key);
+      }
+    }
+    long generation = nextGeneration();
+    Instant now = Instant.now();
+    List<String> cols = new ArrayList<>(List.of("stage", "key_start", "key_end", "generation", "row_no"));
+    kind.columns().forEach(c -> cols.add(c.name()));
+    if (!rows.isEmpty()) {
+      gateway.insert(
+          "write " + rows.size() + " row(s) to " + kind.stagingTable() + " for " + key,
+          db + "." + kind.stagingTable(),
+          cols,
+          w -> {
+            long n = 0;
+            for (CanonicalRecord r : rows) {
+              w.string(stage.id());
+              w.dateTime(key.window().start());
+              w.dateTime(key.window().end());
+              w.uint64(generation);
+              w.uint32(n++);
+              writeValues(w, kind, r);
+            }
+          });
+    }
+    // The marker makes the generation visible: readers never see a half-written one.
+    gateway.insert(
+        "publish generation " + generation + " of " + kind.stagingTable() + " for " + key,
+        db + ".stg_generations",
+        List.of("stage", "kind", "market", "dataset", "key_start", "key_end", "generation", "rows", "written_at"),
+        w -> {
+          w.string(stage.id());
+          w.string(kind.id());
+          w.string(key.market());
+          w.string(key.dataset());
+          w.dateTime(key.window().start());
+          w.dateTime(key.window().end());
+          w.uint64(generation);
+          w.uint64(rows.size());
+          w.dateTime(now);
+        });
+  }
+
+  @Override
+  public List<CanonicalRecord> readStaging(Stage stage, IntervalKey key, RecordKind kind) {
+    String keyWhere = "market = " + Sql.key(key.market()) + " AND dataset = " + Sql.key(key.dataset()) + " AND stage = "
+        + Sql.key(stage.id()) + " AND key_start = " + Sql.time(key.window().start()) + " AND key_end = "
+        + Sql.time(key.window().end());
+    String sql = "SELECT " + selectList(kind) + " FROM " + db + "." + kind.stagingTable() + " FINAL WHERE " + keyWhere
+        + " AND generation = (SELECT max(generation) FROM " + db + ".stg_generations WHERE " + keyWhere + " AND kind = "
+        + Sql.key(kind.id()) + ") ORDER BY row_no";
+    return records(kind, gateway.select("read " + kind.stagingTable() + " for " + key, sql));
+  }
+
+  private static long nextGeneration() {
+    long now = System.currentTimeMillis();
+    return LAST_GENERATION.updateAndGet(prev -> Math.max(prev + 1, now));
+  }
+
+  // ------------------------------------------------------------------------------------ Silver
+
+  @Override
+  public void upsertSilver(RecordKind kind, List<CanonicalRecord> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    gateway.insert(
+        "upsert " + rows.size() + " row(s) into " + kind.silverTable(),
+        db + "." + kind.silverTable(),
+        kind.columns().stream().map(Column::name).toList(),
+        w -> {
+          for (CanonicalRecord r : rows) {
+            writeValues(w, kind, r);
+          }
+        });
+  }
+
+  @Override
+  public List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind) {
+    String sql = "SELECT " + selectList(kind) + " FROM " + db + "." + kind.silverTable() + " FINAL WHERE market = "
+        + Sql.key(key.market()) + " AND dataset = " + Sql.key(key.dataset()) + " AND interval_start_utc >= "
+        + Sql.time(key.window().start()) + " AND interval_start_utc < " + Sql.time(key.window().end()) + " ORDER BY "
+        + String.join(", ", kind.naturalKey());
+    return records(kind, gateway.select("read " + kind.silverTable() + " for " + key, sql));
+  }
+
+  // ------------------------------------------------------------------------------------ ledgers
+
+  @Override
+  public void writeQualityResults(IntervalKey key, List<QualityResult> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    long generation = nextGeneration();
+    gateway.insert(
+        "write " + results.size() + " quality result(s) for " + key,
+        db + ".quality_results",
+        List.of("market", "dataset", "interval_start_utc", "interval_end_utc", "check_name", "severity", "passed",
+            "observed", "expected", "details", "run_id", "checked_at", "generation"),
+        w -> {
+          for (QualityResult r : results) {
+            w.string(key.market());
+            w.string(key.dataset());
+            w.dateTime(key.window().start());
+            w.dateTime(key.window().end());
+            w.string(r.check());
+            w.string(r.severity());
+            w.uint8(r.passed() ? 1 : 0);
+            w.float64(r.observed());
+            w.float64(r.expected());
+            if (w.present(r.details())) {
+              w.string(r.details());
+            }
+            w.string(r.runId());
+            w.dateTime(r.checkedAt());
+            w.uint64(generation);
+          }
+        });
+  }
+
+  @Override
+  public void recordRun(RunRecord r) {
+    long recordedAt = nextGeneration();
+    gateway.insert(
+        "record run " + r.runId() + " " + r.stage().id(),
+        db + ".ingest_runs",
+        List.of("run_id", "stage", "market", "dataset", "interval_start_utc", "interval_end_utc", "status", "exit_code",
+            "rows_in", "rows_out", "events", "started_at", "finished_at", "message", "recorded_at"),
+        w -> {
+          w.string(r.runId());
+          w.string(r.stage().id());
+          w.string(r.key().market());
+          w.string(r.key().dataset());
+          w.dateTime(r.key().window().start());
+          w.dateTime(r.key().window().end());
+          w.string(r.status());
+          w.int32(r.exitCode());
+          w.uint64(r.rowsIn());
+          w.uint64(r.rowsOut());
+          w.uint64(r.events());
+          w.dateTime(r.startedAt());
+          if (w.present(r.finishedAt())) {
+            w.dateTime(r.finishedAt());
+          }
+          if (w.present(r.message())) {
+            w.string(r.message());
+          }
+          w.uint64(recordedAt);
+        });
+  }
+
+  @Override
+  public QueryResult query(String sql) {
+    List<List<String>> rows;
+    try {
+      rows = gateway.selectForPeople(sql);
+    } catch (ClickHouseGateway.Rejected e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    if (rows.isEmpty()) {
+      return new QueryResult(List.of(), List.of());
+    }
+    return new QueryResult(rows.get(0), rows.subList(1, rows.size()));
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+  }
+
+  // ------------------------------------------------------------------------------------ helpers
+
+  private static String where(IntervalKey key) {
+    return "market = " + Sql.key(key.market()) + " AND dataset = " + Sql.key(key.dataset()) + " AND interval_start_utc = "
+        + Sql.time(key.window().start()) + " AND interval_end_utc = " + Sql.time(key.window().end());
+  }
+
+  private static String selectList(RecordKind kind) {
+    return kind.columns().stream()
+        .map(c -> c.type() == io.carbon254.ingest.core.record.ColumnType.TIMESTAMP
+            ? "toUnixTimestamp(" + c.name() + ")" : c.name())
+        .collect(Collectors.joining(", "));
+  }
+
+  static void writeValues(RowBinary w, RecordKind kind, CanonicalRecord r) throws IOException {
+    Object[] v = r.values();
+    List<Column> cols = kind.columns();
+    for (int i = 0; i < v.length; i++) {
+      Column c = cols.get(i);
+      Object o = v[i];
+      if (c.nullable()) {
+        if (!w.present(o)) {
+          continue;
+        }
+      } else if (o == null) {
+        throw new IllegalArgumentException(kind + " column " + c.name() + " is null in " + r.naturalKey());
+      }
+      switch (c.type()) {
+        case STRING -> w.string((String) o);
+        case DOUBLE -> w.float64(((Number) o).doubleValue());
+        case LONG -> w.uint64(((Number) o).longValue());
+        case BOOLEAN -> w.uint8(((Boolean) o) ? 1 : 0);
+        case TIMESTAMP -> w.dateTime((Instant) o);
+      }
+    }
+  }
+
+  static List<CanonicalRecord> records(RecordKind kind, List<List<String>> rows) {
+    List<Column> cols = kind.columns();
+    List<CanonicalRecord> out = new ArrayList<>(rows.size());
+    for (List<String> row : rows) {
+      if (row.size() != cols.size()) {
+        throw new IllegalStateException(kind + ": expected " + cols.size() + " columns from ClickHouse, got " + row.size());
+      }
+      Object[] v = new Object[cols.size()];
+      for (int i = 0; i < v.length; i++) {
+        String s = row.get(i);
+        v[i] = s == null ? null : switch (cols.get(i).type()) {
+          case STRING -> s;
+          case DOUBLE -> parseDouble(s);
+          case LONG -> Long.parseUnsignedLong(s);
+          case BOOLEAN -> "1".equals(s);
+          case TIMESTAMP -> Instant.ofEpochSecond(Long.parseLong(s));
+        };
+      }
+      out.add(kind.fromValues(v));
+    }
+    return out;
+  }
+
+  private static double parseDouble(String s) {
+    return switch (s) {
+      case "nan", "-nan" -> Double.NaN;
+      case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+      case "-inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(s);
+    };
+  }
+}

@@ -1,0 +1,56 @@
+package io.carbon254.ingest.tasks;
+
+import io.carbon254.ingest.core.ExitCodes;
+import io.carbon254.ingest.core.IngestException;
+import io.carbon254.ingest.tasks.ops.DdlCommand;
+import io.carbon254.ingest.tasks.ops.SchemasCommand;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ingest}: the task JAR. Exit codes: 0 ok, 1 bug, 2 usage/config, 3 upstream unavailable
+ * after retries, 4 payload rejected or quality gate failed, 99 not published yet.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true, version = "ingest 0.1.0",
+    description = "Fetch, normalize, enrich and load ISO market data one interval at a time.",
+    footer = {"", "Exit codes: 0 ok, 1 bug, 2 usage/config, 3 upstream unavailable, 4 payload rejected / quality gate failed, 99 not published yet.",
+      "Configuration: INGEST_HOME, INGEST_<MARKET>_BASE_URL, CLICKHOUSE_DSN, KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, REDIS_URL (see README)."},
+    subcommands = {
+      StageCommands.Fetch.class, StageCommands.Normalize.class, StageCommands.Enrich.class, StageCommands.Load.class,
+      StageCommands.Run.class, RangeCommands.Backfill.class, RangeCommands.Replay.class, QueryCommand.class,
+      ConnectorsCommand.class, EventsCommand.class, DdlCommand.class, SchemasCommand.class, SimulateCommand.class
+    })
+public final class IngestCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see ingest --help)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and maps every outcome to an exit code (also used in-process by tests). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new IngestCli());
+    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof IngestException ie) {
+        new JsonLog(Map.of("command", cmd.getCommandName())).error(ie.getMessage(), Map.of("outcome", ie.outcome(), "exit_code", ie.exitCode()));
+        return ie.exitCode();
+      }
+      new JsonLog(Map.of("command", cmd.getCommandName())).error("unexpected failure (a bug): " + ex, Map.of("exit_code", ExitCodes.BUG));
+      ex.printStackTrace(System.err);
+      return ExitCodes.BUG;
+    });
+    cli.setExitCodeExceptionMapper(t -> ExitCodes.USAGE);
+    cli.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println(ex.getMessage());
+      ex.getCommandLine().usage(ex.getCommandLine().getErr());
+      return ExitCodes.USAGE;
+    });
+    return cli.execute(args);
+  }
+}

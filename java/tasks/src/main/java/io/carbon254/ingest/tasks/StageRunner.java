@@ -1,0 +1,160 @@
+package io.carbon254.ingest.tasks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.carbon254.ingest.core.ExitCodes;
+import io.carbon254.ingest.core.IngestException;
+import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.config.ConnectorSpec;
+import io.carbon254.ingest.core.config.IngestConfig;
+import io.carbon254.ingest.core.connector.ConnectorContext;
+import io.carbon254.ingest.core.connector.Dataset;
+import io.carbon254.ingest.core.connector.MarketConnector;
+import io.carbon254.ingest.core.pipeline.Pipeline;
+import io.carbon254.ingest.core.pipeline.StageResult;
+import io.carbon254.ingest.core.policy.Taxonomy;
+import io.carbon254.ingest.core.sink.RunRecord;
+import io.carbon254.ingest.core.sink.Stage;
+import io.carbon254.ingest.connectors.caiso.CaisoConnector;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Wiring for one interval key: builds the connector dataset, the sinks and the pipeline, runs the
+ * requested stages in order, records each in ingest_runs (also when it fails), logs a one-line
+ * human summary per stage, and writes the JSON summary for Airflow when INGEST_SUMMARY_FILE is set.
+ */
+final class StageRunner {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private StageRunner() {}
+
+  static MarketConnector connector(String market, JsonLog log) {
+    for (MarketConnector c : ServiceLoader.load(MarketConnector.class)) {
+      if (c.market().equals(market)) {
+        if (c instanceof CaisoConnector caiso) {
+          caiso.onRetry(msg -> log.warn(msg));
+        }
+        return c;
+      }
+    }
+    throw new io.carbon254.ingest.core.UsageException("no connector for market '" + market + "'");
+  }
+
+  static String defaultRunId() {
+    return "manual-" + Instant.now().toString().replaceAll("[^0-9TZ]", "").toLowerCase(Locale.ROOT);
+  }
+
+  /** Runs {@code stages} for one key; returns the exit code (0, or the typed outcome's code). */
+  static int run(IngestConfig config, IntervalKey key, String runId, List<Stage> stages) {
+    JsonLog log = new JsonLog(Map.of("run_id", runId, "market", key.market(), "dataset", key.dataset(),
+        "interval_start", key.window().start().toString(), "interval_end", key.window().end().toString(),
+        "env", config.environment()));
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    List<Map<String, Object>> summaries = new ArrayList<>();
+    int exit = ExitCodes.OK;
+    try {
+      ConnectorSpec spec = ConnectorSpec.load(config, key.market());
+      spec.dataset(key.dataset());
+      Dataset dataset = connector(key.market(), log).dataset(key.dataset(), new ConnectorContext(spec, config, Clock.systemUTC()));
+      Taxonomy taxonomy = Taxonomy.load(config);
+      try (Sinks sinks = Sinks.open(config)) {
+        Pipeline pipeline = new Pipeline(key, dataset, sinks.warehouse, sinks.events, sinks.cache, taxonomy,
+            spec.timezone().getId(), runId, Clock.systemUTC(), log);
+        log.info("sinks", Map.of("warehouse", sinks.warehouse.describe(), "events", sinks.events.describe(), "cache", sinks.cache.describe()));
+        for (Stage stage : stages) {
+          JsonLog slog = log.with("stage", stage.id());
+          Instant started = Instant.now();
+          slog.info("stage started");
+          Timer.Sample sample = Timer.start(metrics);
+          try {
+            StageResult r = pipeline.run(stage);
+            Instant finished = Instant.now();
+            sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", "ok"));
+            metrics.counter("ingest_rows_total", "market", key.market(), "dataset", key.dataset(), "stage", stage.id()).increment(r.rowsOut());
+            sinks.warehouse.recordRun(new RunRecord(runId, stage, key, "ok", 0, r.rowsIn(), r.rowsOut(), r.events(), started, finished, r.summary()));
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("status", "ok");
+            fields.put("rows_in", r.rowsIn());
+            fields.put("rows_out", r.rowsOut());
+            fields.put("events", r.events());
+            fields.put("duration_ms", Duration.between(started, finished).toMillis());
+            fields.putAll(r.details());
+            slog.info(key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + r.summary()
+                + " (" + Duration.between(started, finished).toMillis() + " ms)", fields);
+            Map<String, Object> s = new LinkedHashMap<>(fields);
+            s.put("stage", stage.id());
+            s.put("summary", r.summary());
+            summaries.add(s);
+          } catch (IngestException e) {
+            Instant finished = Instant.now();
+            sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", e.outcome()));
+            sinks.warehouse.recordRun(new RunRecord(runId, stage, key, e.outcome(), e.exitCode(), 0, 0, 0, started, finished, e.getMessage()));
+            summaries.add(Map.of("stage", stage.id(), "status", e.outcome(), "exit_code", e.exitCode(), "message", e.getMessage()));
+            throw e;
+          }
+        }
+      }
+    } catch (IngestException e) {
+      exit = e.exitCode();
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("outcome", e.outcome());
+      f.put("exit_code", e.exitCode());
+      if (e instanceof io.carbon254.ingest.core.PayloadRejectedException pr) {
+        f.put("payload_id", pr.payloadId());
+      }
+      if (e.exitCode() == ExitCodes.NOT_PUBLISHED) {
+        log.warn(e.getMessage(), f);
+      } else {
+        log.error(e.getMessage(), f);
+      }
+    } finally {
+      writeSummary(config, key, runId, exit, summaries, log);
+      config.get("INGEST_METRICS_FILE").ifPresent(p -> {
+        try {
+          Files.writeString(Path.of(p), metrics.scrape());
+        } catch (IOException e) {
+          log.warn("cannot write metrics file " + p + ": " + e.getMessage());
+        }
+      });
+    }
+    return exit;
+  }
+
+  private static void writeSummary(IngestConfig config, IntervalKey key, String runId, int exit,
+      List<Map<String, Object>> stages, JsonLog log) {
+    if (config.summaryFile().isEmpty()) {
+      return;
+    }
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("run_id", runId);
+    s.put("market", key.market());
+    s.put("dataset", key.dataset());
+    s.put("interval_start", key.window().start().toString());
+    s.put("interval_end", key.window().end().toString());
+    s.put("exit_code", exit);
+    s.put("stages", stages);
+    Path p = config.summaryFile().get();
+    try {
+      if (p.getParent() != null) {
+        Files.createDirectories(p.getParent());
+      }
+      Files.writeString(p, JSON.writeValueAsString(s));
+    } catch (IOException e) {
+      log.warn("cannot write summary file " + p + ": " + e.getMessage());
+    }
+  }
+}
