@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 
 import pendulum
-from conftest import CONNECTORS
 
 from ingest_airflow.factory import build_dags
+
+from conftest import CONNECTORS
 
 
 def dags(runner: str) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from airflow.dag_processing.dagbag import DagBag
+
 from conftest import CONNECTORS, DAGS
 
 

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CONNECTORS, PLUGINS, REPO
 
 from ingest_airflow.cli import local_bound
+
+from conftest import CONNECTORS, PLUGINS, REPO
 
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
 INGEST = str(REPO / "bin" / "ingest")
@@ -28,8 +29,19 @@ JAR = REPO / "java" / "tasks" / "target" / "ingest.jar"
 def run(cmd: list[str], env: dict[str, str], timeout: int = 300, check: bool = True) -> subprocess.CompletedProcess:
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO)
     if check and proc.returncode != 0:
-        pytest.fail(f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout\n{proc.stdout[-6000:]}\n--- stderr\n{proc.stderr[-6000:]}")
+        pytest.fail(
+            f"{' '.join(cmd)} exited {proc.returncode}\n"
+            f"--- stdout\n{proc.stdout[-6000:]}\n--- stderr\n{proc.stderr[-6000:]}"
+        )
     return proc
+
+
+def json_out(stdout: str) -> list:
+    """The JSON document of an ``-o json`` command (log lines may precede it)."""
+    for line in stdout.splitlines():
+        if line.startswith("["):
+            return json.loads(line)
+    return []
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +66,17 @@ def af_env(tmp_path_factory) -> dict[str, str]:
 
 
 def test_dags_are_registered_without_import_errors(af_env):
-    listed = json.loads(run([AIRFLOW, "dags", "list", "-o", "json"], af_env).stdout)
+    listed = json_out(run([AIRFLOW, "dags", "list", "-o", "json"], af_env).stdout)
     assert {"ingest_caiso_5min", "ingest_caiso_15min", "ingest_caiso_daily"} <= {d["dag_id"] for d in listed}
-    errors = run([AIRFLOW, "dags", "list-import-errors", "-o", "json"], af_env).stdout.strip()
-    assert errors in ("", "[]", "No data found")
+    assert json_out(run([AIRFLOW, "dags", "list-import-errors", "-o", "json"], af_env).stdout) == []
 
 
 @pytest.mark.parametrize("runner", ["local", "kubernetes"])
 def test_cli_render_gives_the_interval_in_utc(af_env, runner):
     env = dict(af_env, INGEST_TASK_RUNNER=runner, INGEST_TASK_IMAGE="registry.example/ingest-task:9")
-    out = run([AIRFLOW, "tasks", "render", "ingest_caiso_5min", "lmp_rt_5min.fetch", "2024-11-03T08:05:00+00:00"], env).stdout
+    out = run(
+        [AIRFLOW, "tasks", "render", "ingest_caiso_5min", "lmp_rt_5min.fetch", "2024-11-03T08:05:00+00:00"], env
+    ).stdout
     assert (
         "'fetch', '--market', 'caiso', '--dataset', 'lmp_rt_5min', "
         "'--interval-start', '2024-11-03T08:00:00Z', '--interval-end', '2024-11-03T08:05:00Z'"
@@ -136,13 +149,16 @@ def test_dags_test_runs_the_jar_for_one_caiso_interval(af_env, simulator):
     proc = run([AIRFLOW, "dags", "test", "ingest_caiso_5min", "2024-11-03T08:05:00+00:00"], env, timeout=600)
     log = proc.stdout + proc.stderr
     for stage in ("fetch", "normalize", "enrich", "load"):
-        assert re.search(rf"running \S*bin/ingest {stage} --market caiso --dataset lmp_rt_5min "
-                         r"--interval-start 2024-11-03T08:00:00Z --interval-end 2024-11-03T08:05:00Z", log), stage  # fmt: skip
-    runs = json.loads(run([AIRFLOW, "dags", "list-runs", "ingest_caiso_5min", "-o", "json"], env).stdout)
+        expected = (
+            rf"running \S*bin/ingest {stage} --market caiso --dataset lmp_rt_5min "
+            r"--interval-start 2024-11-03T08:00:00Z --interval-end 2024-11-03T08:05:00Z"
+        )
+        assert re.search(expected, log), stage
+    runs = json_out(run([AIRFLOW, "dags", "list-runs", "ingest_caiso_5min", "-o", "json"], env).stdout)
     (dag_run,) = [r for r in runs if r["data_interval_start"].startswith("2024-11-03T08:00:00") or
                   r["data_interval_start"].startswith("2024-11-03 08:00:00")]  # fmt: skip
     assert dag_run["state"] == "success", dag_run
-    states = json.loads(
+    states = json_out(
         run([AIRFLOW, "tasks", "states-for-dag-run", "ingest_caiso_5min", dag_run["run_id"], "-o", "json"], env).stdout
     )
     assert {s["task_id"]: s["state"] for s in states} == {

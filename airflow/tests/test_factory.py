@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 
 import pytest
 import yaml
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
-from conftest import CONNECTORS, market_files
-from helpers import dags, interval_ending
 
 from ingest_airflow.factory import build_dags
 from ingest_airflow.local import LocalIngestOperator
 from ingest_airflow.runners import PodSettings, runner_from_env
 from ingest_airflow.sensors import PublishedWaitSensor
 from ingest_airflow.spec import SpecError, load_market
+
+from conftest import CONNECTORS, market_files
+from helpers import dags, interval_ending
 
 RUNNERS = ("kubernetes", "local")
 STAGES = ["fetch", "normalize", "enrich", "load"]
@@ -43,7 +45,7 @@ def test_each_market_gives_its_dags_groups_tasks_pools_and_arguments(path, runne
             stages = (["wait_published"] if ds.lag > dt.timedelta(0) else []) + STAGES
             expected_tasks |= {f"{ds.id}.{s}" for s in stages}
             chain = [dag.get_task(f"{ds.id}.{s}") for s in stages]
-            for upstream, downstream in zip(chain, chain[1:], strict=False):
+            for upstream, downstream in itertools.pairwise(chain):
                 assert downstream.upstream_task_ids == {upstream.task_id}
             for stage in STAGES:
                 task = dag.get_task(f"{ds.id}.{stage}")
@@ -74,7 +76,8 @@ def test_dag_settings_come_from_the_yaml(runner):
     assert dag.max_active_runs == 4
     assert dag.catchup is False
     assert dag.start_date == dt.datetime(2024, 11, 1, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
-    assert "fetch » normalize » enrich » load" in dag.doc_md and "connectors/caiso.yaml" in dag.doc_md
+    assert "fetch » normalize » enrich » load" in dag.doc_md
+    assert "connectors/caiso.yaml" in dag.doc_md
     for ds in market.cadences()["daily"]:
         assert f"`{ds.id}`" in dag.doc_md
     task = dag.get_task("fuel_mix.fetch")
@@ -117,7 +120,7 @@ def test_lag_is_a_wait_until_interval_end_plus_lag():
             wait = dag.get_task(f"{ds.id}.wait_published")
             assert isinstance(wait, PublishedWaitSensor)
             seconds = int(ds.lag.total_seconds())
-            assert wait.target_time == "{{ data_interval_end | after_seconds(%d) }}" % seconds
+            assert wait.target_time == f"{{{{ data_interval_end | after_seconds({seconds}) }}}}"
             assert dag.get_task(f"{ds.id}.fetch").upstream_task_ids == {wait.task_id}
         else:
             assert f"{ds.id}.wait_published" not in dag.task_dict

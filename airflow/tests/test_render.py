@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
-from helpers import dags, interval_ending, render
 
 from ingest_airflow.local import LocalIngestOperator
+
+from helpers import dags, interval_ending, render
 
 STAGES = ("fetch", "normalize", "enrich", "load")
 # (dag, the moment the run is due, expected interval start and end in ISO-8601 UTC)

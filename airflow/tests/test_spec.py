@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CONNECTORS, PLUGINS, market_files
 
 from ingest_airflow.cli import local_bound
 from ingest_airflow.spec import SpecError, load_all, load_market, parse_duration
+
+from conftest import CONNECTORS, PLUGINS, market_files
 
 CAISO = CONNECTORS / "caiso.yaml"
 
@@ -40,7 +41,8 @@ def test_caiso_declaration_is_read_whole():
     assert m.market == "caiso"
     assert m.timezone == "America/Los_Angeles"
     assert m.owner == "ingestion-caiso"
-    assert m.rate_limit.pool == "caiso_oasis" and m.rate_limit.pool_slots == 1
+    assert m.rate_limit.pool == "caiso_oasis"
+    assert m.rate_limit.pool_slots == 1
     assert m.rate_limit.min_request_spacing == dt.timedelta(seconds=5)
     assert m.defaults.start_date == dt.date(2024, 11, 1)
     assert m.defaults.retries == 3
@@ -74,8 +76,13 @@ def test_every_market_file_is_valid(path):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("0s", dt.timedelta(0)), ("30s", dt.timedelta(seconds=30)), ("5m", dt.timedelta(minutes=5)),
-     ("2h", dt.timedelta(hours=2)), ("1d", dt.timedelta(days=1))],
+    [
+        ("0s", dt.timedelta(0)),
+        ("30s", dt.timedelta(seconds=30)),
+        ("5m", dt.timedelta(minutes=5)),
+        ("2h", dt.timedelta(hours=2)),
+        ("1d", dt.timedelta(days=1)),
+    ],
 )
 def test_durations(text, expected):
     assert parse_duration(text) == expected
@@ -203,7 +210,10 @@ def test_load_all_keeps_good_files_and_reports_broken_ones(tmp_path):
 
 
 def test_spec_imports_no_airflow():
-    code = "import sys, ingest_airflow.spec, ingest_airflow.cli; print(sorted(m for m in sys.modules if m.startswith('airflow')))"
+    code = (
+        "import sys, ingest_airflow.spec, ingest_airflow.cli; "
+        "print(sorted(m for m in sys.modules if m.startswith('airflow')))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": str(PLUGINS)}
     )

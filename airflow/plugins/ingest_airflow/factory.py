@@ -128,7 +128,7 @@ def cadence_dag(
                 if ds.lag > dt.timedelta(0):
                     wait = PublishedWaitSensor(
                         task_id="wait_published",
-                        target_time="{{ data_interval_end | after_seconds(%d) }}" % ds.lag.total_seconds(),
+                        target_time=f"{{{{ data_interval_end | after_seconds({int(ds.lag.total_seconds())}) }}}}",
                         doc_md=f"Waits until interval end + lag ({format_duration(ds.lag)}): {market.market} "
                         f"publishes {ds.id} no earlier.",
                         timeout=int((ds.lag + d.execution_timeout).total_seconds()),
@@ -172,9 +172,10 @@ def _freshness_alert(market: MarketSpec, dag_id: str, datasets: tuple[DatasetSpe
 
 def _doc_md(market: MarketSpec, cadence: str, datasets: tuple[DatasetSpec, ...], runner: str) -> str:
     d = market.defaults
+    fmt = format_duration
     rows = "\n".join(
-        f"| `{ds.id}` | {ds.kind} | {ds.description} | `{ds.schedule}` | {format_duration(ds.window)} | {format_duration(ds.lag)} "
-        f"| {format_duration(ds.freshness)} |"
+        f"| `{ds.id}` | {ds.kind} | {ds.description} | `{ds.schedule}` | {fmt(ds.window)} | {fmt(ds.lag)} "
+        f"| {fmt(ds.freshness)} |"
         for ds in datasets
     )
     return f"""\
@@ -191,10 +192,10 @@ Datasets with a lag start with `wait_published` (interval end + lag).
 {rows}
 
 Owner `{market.owner}` · pool `{market.rate_limit.pool}` ({market.rate_limit.pool_slots} slot(s), fetch only) ·
-retries {d.retries} from {format_duration(d.retry_delay)} doubling up to {format_duration(d.max_retry_delay)} ·
-timeout {format_duration(d.execution_timeout)} per task · max {d.max_active_runs} active runs · catchup {str(d.catchup).lower()}.
+retries {d.retries} from {fmt(d.retry_delay)} doubling up to {fmt(d.max_retry_delay)} ·
+timeout {fmt(d.execution_timeout)} per task · max {d.max_active_runs} active runs ·
+catchup {str(d.catchup).lower()}.
 
 Exit 99 (not published yet) marks a task skipped; exit 2 or 4 fails without retry; 1 and 3 retry.
 Operations: docs/airflow.md (backfill, pause, clear one task for one interval, run by hand).
 """
-

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
@@ -48,7 +48,7 @@ class LocalIngestOperator(BaseOperator):
     """
 
     template_fields: Sequence[str] = ("arguments",)
-    template_fields_renderers = {"arguments": "py"}
+    template_fields_renderers: ClassVar[dict[str, str]] = {"arguments": "py"}
     ui_color = "#e8f1fb"
 
     def __init__(self, *, arguments: list[str], **kwargs: Any) -> None:

@@ -29,7 +29,7 @@ class PodSettings:
     namespace: str = "ingestion"
     service_account: str = "ingest-task"
     config_map: str = "ingest-config"
-    sinks_secret: str = "ingest-sinks"
+    sinks_secret: str = "ingest-sinks"  # noqa: S105 - the name of a Kubernetes Secret, not a value
     environment: str = "production"
     cpu_request: str = "250m"
     memory_request: str = "1Gi"
@@ -129,9 +129,7 @@ def _pod_task(stage: str, market: MarketSpec, dataset: DatasetSpec, pod: PodSett
         # needs API keys, an optional per-market secret `ingest-<market>`.
         env_from=[
             k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=pod.config_map)),
-            k8s.V1EnvFromSource(
-                secret_ref=k8s.V1SecretEnvSource(name=f"ingest-{market.market}", optional=True)
-            ),
+            k8s.V1EnvFromSource(secret_ref=k8s.V1SecretEnvSource(name=f"ingest-{market.market}", optional=True)),
         ],
         secrets=[Secret(deploy_type="env", deploy_target=None, secret=pod.sinks_secret)],
         container_resources=k8s.V1ResourceRequirements(

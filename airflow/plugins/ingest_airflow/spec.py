@@ -9,6 +9,7 @@ Airflow, so it is testable in milliseconds and usable from scripts (pool set-up)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -334,7 +335,7 @@ def _check_schedule(r: _Reader, ds: DatasetSpec, start: dt.datetime) -> None:
         raise r.fail("schedule", f"{ds.schedule!r} is neither a duration (5m) nor a 5-field cron expression")
     it = croniter(ds.schedule, start)
     fires = [it.get_next(dt.datetime) for _ in range(4)]
-    gaps = {b - a for a, b in zip(fires, fires[1:], strict=False)}
+    gaps = {b - a for a, b in itertools.pairwise(fires)}
     if gaps != {ds.window}:
         shown = ", ".join(sorted(format_duration(g) for g in gaps))
         raise r.fail(
@@ -368,4 +369,3 @@ def load_all(connectors_dir: Path | str) -> LoadResult:
         except SpecError as e:
             errors.append(e)
     return LoadResult(tuple(markets), tuple(errors))
-
