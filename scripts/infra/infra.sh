@@ -120,7 +120,10 @@ kafka_classpath() {
   local cp="$STATE/kafka/kafka.cp"
   if [ ! -s "$cp" ] || [ "$HERE/kafka/pom.xml" -nt "$cp" ]; then
     log "kafka: resolving the broker classpath from Maven Central (scripts/infra/kafka/pom.xml)"
-    "${MVN[@]}" -f "$HERE/kafka/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cp" >&2
+    if ! "${MVN[@]}" -f "$HERE/kafka/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cp" > "$STATE/kafka/resolve.log" 2>&1; then
+      tail -20 "$STATE/kafka/resolve.log" >&2
+      die "kafka: resolving the broker classpath failed (log: $STATE/kafka/resolve.log)"
+    fi
   fi
   cat "$cp"
 }
@@ -168,8 +171,11 @@ registry_up() {
   fi
   mkdir -p "$d"
   local mod="$ROOT/java/sinks/production/target"
-  log "registry: compiling the stand-in (mvn -pl sinks/production -am test-compile)"
-  "${MVN[@]}" -f "$ROOT/java/pom.xml" -pl sinks/production -am test-compile >&2
+  log "registry: compiling the stand-in (mvn -pl sinks/production -am test-compile, log: $d/build.log)"
+  if ! "${MVN[@]}" -f "$ROOT/java/pom.xml" -pl sinks/production -am test-compile > "$d/build.log" 2>&1; then
+    grep -E "ERROR|BUILD" "$d/build.log" | head -20 >&2
+    die "registry: building the stand-in failed (log: $d/build.log)"
+  fi
   local cp="$mod/test-classes:$mod/classes:$(cat "$mod/test-runtime.classpath")"
   (cd "$d" && setsid nohup "$JAVA" -Xmx128m -cp "$cp" "$REGISTRY_CLASS" --port 8081 --data "$d/subjects.json" \
       > "$d/registry.log" 2>&1 < /dev/null & echo $! > "$pf")

@@ -1,0 +1,173 @@
+package io.carbon254.ingest.sinks.production.kafka;
+
+import static java.util.Objects.requireNonNull;
+
+import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.UpstreamUnavailableException;
+import io.carbon254.ingest.core.sink.Event;
+import io.carbon254.ingest.core.sink.EventSink;
+import io.carbon254.ingest.events.AvroCodec;
+import io.carbon254.ingest.sinks.production.registry.SchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes events to Kafka: an idempotent producer with {@code acks=all}, keys = the event key
+ * (natural key, or payload id for ingestion events), values = Avro in the Confluent wire format
+ * with the schema registered under {@code <topic>-value} (compatibility BACKWARD). Headers: the
+ * event id ({@code ingest.event_id}), the event's own headers (run id) and a W3C
+ * {@code traceparent}. Topics are created on first use with {@code KAFKA_TOPIC_PARTITIONS}
+ * partitions (an existing topic is kept as it is). {@link #publish} returns only when the broker
+ * acknowledged every record; a broker that stays away past {@code KAFKA_DELIVERY_TIMEOUT} fails
+ * the stage with exit 3, naming the bootstrap servers.
+ */
+public final class KafkaEventSink implements EventSink {
+  public static final String HEADER_EVENT_ID = "ingest.event_id";
+  public static final String HEADER_TRACEPARENT = "traceparent";
+  public static final String SUBJECT_COMPATIBILITY = "BACKWARD";
+
+  private final KafkaSettings settings;
+  private final SchemaRegistryClient registry;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final Admin admin;
+  private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+  private final Set<String> configuredSubjects = ConcurrentHashMap.newKeySet();
+
+  public KafkaEventSink(KafkaSettings settings, SchemaRegistryClient registry) {
+    this.settings = requireNonNull(settings, "settings is null");
+    this.registry = requireNonNull(registry, "registry is null");
+    this.producer = new KafkaProducer<>(settings.producer(), new ByteArraySerializer(), new ByteArraySerializer());
+    this.admin = Admin.create(settings.common());
+  }
+
+  public static String subject(String topic) {
+    return topic + "-value";
+  }
+
+  @Override
+  public String describe() {
+    return "kafka://" + settings.bootstrapServers() + " (registry " + registry.describe() + ")";
+  }
+
+  @Override
+  public void publish(String topic, IntervalKey key, List<Event> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    ensureTopic(topic);
+    Map<String, Integer> ids = new HashMap<>();
+    String traceparent = TraceContext.childOf(settings.parentTrace());
+    List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+    try {
+      for (Event e : events) {
+        if (!e.topic().equals(topic)) {
+          throw new IllegalArgumentException("event " + e.id() + " is for " + e.topic() + ", not " + topic);
+        }
+        int id = ids.computeIfAbsent(e.schema(), s -> schemaId(topic, s));
+        byte[] value = WireFormat.encode(id, AvroCodec.encode(AvroCodec.toRecord(e)));
+        ProducerRecord<byte[], byte[]> rec =
+            new ProducerRecord<>(topic, null, e.key().getBytes(StandardCharsets.UTF_8), value);
+        rec.headers().add(new RecordHeader(HEADER_EVENT_ID, e.id().getBytes(StandardCharsets.UTF_8)));
+        boolean traced = false;
+        for (Map.Entry<String, String> h : e.headers().entrySet()) {
+          if (h.getValue() != null) {
+            rec.headers().add(new RecordHeader(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8)));
+            traced |= h.getKey().equals(HEADER_TRACEPARENT);
+          }
+        }
+        if (!traced) {
+          rec.headers().add(new RecordHeader(HEADER_TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8)));
+        }
+        acks.add(producer.send(rec));
+      }
+      producer.flush();
+      long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
+      for (Future<RecordMetadata> f : acks) {
+        f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw unavailable(topic, events.size(), e.getCause());
+    } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
+      throw unavailable(topic, events.size(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(topic, events.size(), e);
+    }
+  }
+
+  private int schemaId(String topic, String schemaName) {
+    String subject = subject(topic);
+    if (configuredSubjects.add(subject)) {
+      registry.setCompatibility(subject, SUBJECT_COMPATIBILITY);
+    }
+    return registry.register(subject, AvroCodec.schema(schemaName));
+  }
+
+  private void ensureTopic(String topic) {
+    if (knownTopics.contains(topic)) {
+      return;
+    }
+    NewTopic t = new NewTopic(topic, Optional.of(settings.partitions()), settings.replicationFactor());
+    try {
+      admin.createTopics(List.of(t)).all().get(settings.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw unavailable(topic, 0, e.getCause());
+      }
+    } catch (TimeoutException e) {
+      throw unavailable(topic, 0, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(topic, 0, e);
+    }
+    knownTopics.add(topic);
+  }
+
+  private UpstreamUnavailableException unavailable(String topic, int events, Throwable cause) {
+    String why = cause == null ? "no answer" : cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + firstLine(cause.getMessage()));
+    String what = events == 0 ? "create topic " + topic : "publish " + events + " event(s) to " + topic;
+    return new UpstreamUnavailableException(
+        "Kafka at " + settings.bootstrapServers() + " unavailable: cannot " + what + " within "
+            + human(settings.deliveryTimeout()) + " (" + why + "); event ids are deterministic, a re-run re-publishes"
+            + " the same ids",
+        cause);
+  }
+
+  private static String human(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  @Override
+  public void close() {
+    try {
+      producer.close(Duration.ofSeconds(5));
+    } finally {
+      admin.close(Duration.ofSeconds(2));
+    }
+  }
+}
