@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ROOT := $(abspath .)
 JAVA_HOME_21 = $(shell $(ROOT)/scripts/find-jdk.sh)
-MVN := JAVA_HOME=$(JAVA_HOME_21) mvn -B -q -f java/pom.xml
+MVN := JAVA_HOME=$(JAVA_HOME_21) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $(MAVEN_OPTS)" mvn -B -q -f java/pom.xml
 JAR := java/tasks/target/ingest.jar
 INGEST := $(ROOT)/bin/ingest
 export INGEST_HOME ?= $(ROOT)/.ingest

@@ -309,7 +309,7 @@ public final class DuckDbWarehouse implements Warehouse {
         List<String> row = new ArrayList<>(cols.size());
         for (int i = 1; i <= cols.size(); i++) {
           Object o = rs.getObject(i);
-          row.add(o == null ? null : o instanceof LocalDateTime l ? l.toInstant(ZoneOffset.UTC).toString()
+          row.add(o == null ? null : o instanceof LocalDateTime || o instanceof Timestamp ? instant(o).toString()
               : o instanceof byte[] b ? "<" + b.length + " bytes>" : o.toString());
         }
         rows.add(row);

@@ -1,0 +1,128 @@
+package io.carbon254.ingest.tasks;
+
+import static io.carbon254.ingest.tasks.PipelineEndToEndTest.ALL;
+import static io.carbon254.ingest.tasks.PipelineEndToEndTest.RT;
+import static io.carbon254.ingest.tasks.PipelineEndToEndTest.config;
+import static io.carbon254.ingest.tasks.PipelineEndToEndTest.query;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.carbon254.ingest.connectors.caiso.sim.CaisoSimulator;
+import io.carbon254.ingest.core.ExitCodes;
+import io.carbon254.ingest.core.connector.SimulatorOptions;
+import io.carbon254.ingest.core.sink.QueryResult;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad payloads served through INGEST_CAISO_BASE_URL: the stage that meets them exits non-zero with
+ * a message naming the payload, Bronze keeps the payload, Silver keeps what it had.
+ */
+class BadInputTest {
+  MockWebServer server;
+  CaisoSimulator sim;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new MockWebServer();
+    server.start();
+    sim = CaisoSimulator.start(new SimulatorOptions(0, 5, Instant.parse("2026-01-01T00:00:00Z")));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    sim.close();
+  }
+
+  static byte[] zip(String name, String content) throws Exception {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(bos)) {
+      z.putNextEntry(new ZipEntry(name));
+      z.write(content.getBytes(StandardCharsets.UTF_8));
+      z.closeEntry();
+    }
+    return bos.toByteArray();
+  }
+
+  static byte[] body(String kind) throws Exception {
+    String header = "INTERVALSTARTTIME_GMT,INTERVALENDTIME_GMT,OPR_DT,OPR_HR,NODE_ID_XML,NODE_ID,NODE,MARKET_RUN_ID,LMP_TYPE,"
+        + "XML_DATA_ITEM,PNODE_RESMRID,GRP_TYPE,POS,VALUE,OPR_INTERVAL,GROUP\n";
+    String row = "2024-11-03T08:00:00-00:00,2024-11-03T08:05:00-00:00,2024-11-03,02,TH_SP15_GEN-APND,TH_SP15_GEN-APND,"
+        + "TH_SP15_GEN-APND,RTM,LMP,LMP_PRC,TH_SP15_GEN-APND,ALL_APNODES,0,31.5,1,1\n";
+    return switch (kind) {
+      case "truncated" -> {
+        byte[] full = zip("20241103_20241103_PRC_INTVL_LMP_N_20241103_09_00_00_v1.csv", header + row.repeat(200));
+        yield Arrays.copyOf(full, full.length / 2);
+      }
+      case "html" -> "<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body><h1>The OASIS site is under maintenance</h1></body></html>"
+          .getBytes(StandardCharsets.UTF_8);
+      case "no_start_column" -> zip("20241103_20241103_PRC_INTVL_LMP_N_20241103_09_00_00_v1.csv",
+          header.replace("INTERVALSTARTTIME_GMT,", "START_GMT,") + row);
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
+  @ParameterizedTest
+  @CsvSource({"truncated, truncated zip", "html, HTML page", "no_start_column, no column INTERVALSTARTTIME_GMT"})
+  void badPayloadIsKeptInBronzeRejectedByNameAndSilverIsUntouched(String kind, String expectedReason, @TempDir Path home)
+      throws Exception {
+    assertEquals(0, StageRunner.run(config(home, sim.baseUrl()), RT, "good", ALL));
+    String silverSql = "SELECT * FROM silver_prices ORDER BY location_id, interval_start_utc";
+    QueryResult silverBefore = query(home, silverSql);
+
+    byte[] bad = body(kind);
+    String type = kind.equals("html") ? "text/html" : "application/x-zip-compressed";
+    for (int i = 0; i < 2; i++) {
+      server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", type).body(new Buffer().write(bad)).build());
+    }
+    int exit = StageRunner.run(config(home, server.url("/").toString()), RT, "bad-" + kind, ALL);
+
+    assertEquals(ExitCodes.REJECTED, exit);
+    QueryResult runs = query(home, "SELECT stage, status, exit_code, message FROM ingest_runs WHERE run_id = 'bad-" + kind + "' ORDER BY started_at");
+    assertEquals(List.of("fetch", "ok", "0"), runs.rows().get(0).subList(0, 3));
+    assertEquals(List.of("normalize", "payload_rejected", "4"), runs.rows().get(1).subList(0, 3));
+    assertEquals(2, runs.rows().size(), "nothing after normalize ran");
+    String message = runs.rows().get(1).get(3);
+    assertTrue(message.contains("payload caiso.lmp_rt_5min.20241103T0800Z-20241103T1000Z.p0."), message);
+    assertTrue(message.contains(expectedReason), message);
+    String sha = io.carbon254.ingest.core.connector.RawPayload.sha256Hex(bad);
+    assertEquals(List.of(List.of("2", String.valueOf(bad.length))), query(home,
+        "SELECT count(*), max(size_bytes) FROM bronze_payloads WHERE sha256 = '" + sha + "'").rows(), "Bronze keeps the bad payloads");
+    assertEquals(silverBefore, query(home, silverSql), "Silver untouched");
+  }
+
+  @Test
+  void noDataErrorZipIsNotPublishedAndWritesNothing(@TempDir Path home) throws Exception {
+    byte[] err = CaisoSimulator.errorZip("PRC_INTVL_LMP", "1000", "No data returned for the specified selection",
+        Instant.parse("2024-11-03T08:00:00Z"), Instant.parse("2024-11-03T09:00:00Z"));
+    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/x-zip-compressed").body(new Buffer().write(err)).build());
+    int exit = StageRunner.run(config(home, server.url("/").toString()), RT, "early", ALL);
+    assertEquals(ExitCodes.NOT_PUBLISHED, exit);
+    assertEquals(List.of(List.of("0")), query(home, "SELECT count(*) FROM bronze_payloads").rows());
+    assertEquals(List.of(List.of("fetch", "not_published", "99")),
+        query(home, "SELECT stage, status, exit_code FROM ingest_runs WHERE run_id = 'early'").rows());
+    assertEquals(1, server.getRequestCount(), "no retry of a 'not published' answer");
+  }
+
+  @Test
+  void stageWithoutItsInputIsAUsageErrorNotAnEmptySuccess(@TempDir Path home) {
+    int exit = StageRunner.run(config(home, sim.baseUrl()), RT, "load-first", List.of(io.carbon254.ingest.core.sink.Stage.LOAD));
+    assertEquals(ExitCodes.USAGE, exit);
+  }
+}
