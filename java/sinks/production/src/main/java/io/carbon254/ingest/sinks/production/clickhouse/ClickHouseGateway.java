@@ -32,8 +32,9 @@ final class ClickHouseGateway implements AutoCloseable {
   static final int UNKNOWN_TABLE = 60;
   static final int UNKNOWN_DATABASE = 81;
   private static final Set<Integer> RETRYABLE_CODES =
-      Set.of(3, 159, 164, 202, 203, 209, 210, 241, 242, 252, 285, 319, 425, 999);
+      Set.of(3, 159, 202, 203, 209, 210, 241, 242, 252, 285, 319, 425, 999);
   private static final long CALL_TIMEOUT_S = 300;
+  private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("^Code: (\\d+)");
 
   /** Writes the rows of one insert; called again when the insert is retried. */
   interface Rows {
@@ -163,18 +164,25 @@ final class ClickHouseGateway implements AutoCloseable {
         last);
   }
 
+  /** The server's error code; 18.16 words its errors so that the client does not always parse the code. */
+  static int code(ServerException se) {
+    java.util.regex.Matcher m = CODE.matcher(String.valueOf(se.getMessage()));
+    return m.find() ? Integer.parseInt(m.group(1)) : se.getCode();
+  }
+
   private RuntimeException rejected(String what, ServerException se) {
-    if (se.getCode() == UNKNOWN_TABLE || se.getCode() == UNKNOWN_DATABASE) {
+    int code = code(se);
+    if (code == UNKNOWN_TABLE || code == UNKNOWN_DATABASE) {
       return new UsageException(
           "ClickHouse at " + dsn.server() + "/" + dsn.database() + " lacks a table or database during " + what
               + " (" + firstLine(se.getMessage()) + "); run `ingest ddl apply` (make pipeline-apply-ddl)",
           se);
     }
-    return new Rejected(se.getCode(), "ClickHouse at " + dsn.server() + " rejected " + what + ": " + firstLine(se.getMessage()), se);
+    return new Rejected(code, "ClickHouse at " + dsn.server() + " rejected " + what + ": " + firstLine(se.getMessage()), se);
   }
 
   private static boolean transientServer(ServerException se) {
-    return se.isRetryable() || RETRYABLE_CODES.contains(se.getCode()) || se.getTransportProtocolCode() >= 502;
+    return se.isRetryable() || RETRYABLE_CODES.contains(code(se)) || se.getTransportProtocolCode() >= 502;
   }
 
   private static Throwable unwrap(Throwable t) {

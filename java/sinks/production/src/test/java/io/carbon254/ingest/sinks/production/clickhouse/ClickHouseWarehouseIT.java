@@ -1,0 +1,225 @@
+package io.carbon254.ingest.sinks.production.clickhouse;
+
+import static io.carbon254.ingest.sinks.production.testing.Rows.T0;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.UpstreamUnavailableException;
+import io.carbon254.ingest.core.UsageException;
+import io.carbon254.ingest.core.config.IngestConfig;
+import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.record.CanonicalRecord;
+import io.carbon254.ingest.core.record.RecordKind;
+import io.carbon254.ingest.core.sink.QualityResult;
+import io.carbon254.ingest.core.sink.QueryResult;
+import io.carbon254.ingest.core.sink.RunRecord;
+import io.carbon254.ingest.core.sink.Stage;
+import io.carbon254.ingest.sinks.production.testing.Rows;
+import io.carbon254.ingest.sinks.production.testing.Servers;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Warehouse contract on the real ClickHouse server (`make infra-up`), in a database of its own. */
+class ClickHouseWarehouseIT {
+  private static final String DB = "it_wh_" + Long.toString(System.currentTimeMillis(), 36);
+  private static ClickHouseConfig config;
+  private static ClickHouseWarehouse wh;
+
+  @BeforeAll
+  static void applyDdl() {
+    config = ClickHouseConfig.from(IngestConfig.of(Servers.clickhouse(DB)));
+    try (ClickHouseSchema schema = ClickHouseSchema.connect(config)) {
+      List<ClickHouseSchema.Outcome> first = schema.apply(Ddl.bundled());
+      assertTrue(first.stream().allMatch(o -> o.status().equals("applied")), first.toString());
+      List<ClickHouseSchema.Outcome> again = schema.apply(Ddl.bundled());
+      assertTrue(again.stream().allMatch(o -> o.status().equals("present")), "idempotent: " + again);
+    }
+    wh = ClickHouseWarehouse.open(config);
+    wh.ensureSchema();
+  }
+
+  @AfterAll
+  static void drop() {
+    if (wh != null) {
+      wh.close();
+    }
+    config.open().execute("drop the test database", "DROP DATABASE IF EXISTS " + DB);
+  }
+
+  @Test
+  void ensureSchemaOfAnEmptyDatabaseAsksForDdlApply() {
+    ClickHouseConfig other = ClickHouseConfig.from(IngestConfig.of(Servers.clickhouse("it_missing_db")));
+    try (ClickHouseWarehouse w = ClickHouseWarehouse.open(other)) {
+      RuntimeException x = assertThrows(RuntimeException.class, w::ensureSchema);
+      assertTrue(x instanceof UsageException, x.getClass() + ": " + x.getMessage() + " / " + x.getCause());
+      UsageException e = (UsageException) x;
+      assertTrue(e.getMessage().contains("ingest ddl apply"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aMigrationEditedAfterItWasAppliedIsRefused() {
+    List<Ddl.Migration> edited = new ArrayList<>(Ddl.bundled());
+    Ddl.Migration m = edited.get(1);
+    edited.set(1, new Ddl.Migration(m.version(), m.file(), m.text() + "\n-- edited\n"));
+    try (ClickHouseSchema schema = ClickHouseSchema.connect(config)) {
+      UsageException e = assertThrows(UsageException.class, () -> schema.apply(edited));
+      assertTrue(e.getMessage().contains(m.file()) && e.getMessage().contains("never edited"), e.getMessage());
+    }
+  }
+
+  @Test
+  void bronzeKeepsOneVisibleRowPerPayloadIdWithTheFirstFetchedAtAndNewBytesAsANewRow() {
+    IntervalKey key = Rows.key("caiso", "bronze_it", T0, T0.plusSeconds(3600));
+    byte[] body = new byte[256];
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) i; // every byte value, incl. \0, \t, \n, \\ and invalid UTF-8
+    }
+    Instant first = Instant.parse("2024-11-03T09:00:00.250Z");
+    RawPayload p = RawPayload.of(key, 0, "http://x/oasis?q=1", "application/zip", 200, body, first);
+    List<RawPayload> stored1 = wh.putBronze(List.of(p));
+    assertEquals(Instant.parse("2024-11-03T09:00:00Z"), stored1.get(0).fetchedAt(), "whole seconds");
+    List<RawPayload> stored2 = wh.putBronze(List.of(p.withFetchedAt(first.plusSeconds(600))));
+    assertEquals(stored1.get(0).fetchedAt(), stored2.get(0).fetchedAt(), "the first fetched_at is kept");
+    assertEquals("1", count("bronze_payloads FINAL WHERE dataset = 'bronze_it'"));
+
+    List<RawPayload> latest = wh.latestBronze(key);
+    assertEquals(1, latest.size());
+    assertArrayEquals(body, latest.get(0).body());
+    assertEquals(p.payloadId(), latest.get(0).payloadId());
+    assertEquals(p.sha256(), latest.get(0).sha256());
+    assertEquals("application/zip", latest.get(0).contentType());
+    assertEquals(stored1.get(0).fetchedAt(), latest.get(0).fetchedAt());
+
+    RawPayload revised = RawPayload.of(key, 0, "http://x/oasis?q=1", null, 200, "v2".getBytes(), first.plusSeconds(1200));
+    RawPayload part1 = RawPayload.of(key, 1, "http://x/oasis?q=2", "text/csv", 200, "p1".getBytes(), first);
+    wh.putBronze(List.of(revised, part1));
+    assertEquals("3", count("bronze_payloads FINAL WHERE dataset = 'bronze_it'"), "Bronze keeps every revision");
+    latest = wh.latestBronze(key);
+    assertEquals(List.of(revised.payloadId(), part1.payloadId()), latest.stream().map(RawPayload::payloadId).toList());
+    assertEquals(null, latest.get(0).contentType());
+    assertTrue(wh.latestBronze(Rows.key("caiso", "bronze_it", T0, T0.plusSeconds(60))).isEmpty());
+  }
+
+  @Test
+  void stagingIsReplacedPerStageAndIntervalKeyIncludingByAnEmptyWrite() {
+    IntervalKey key = Rows.key("caiso", "stg_it", T0, T0.plusSeconds(3600));
+    List<CanonicalRecord> a = List.of(Rows.price("caiso", "stg_it", "B", T0, 10, 1), Rows.price("caiso", "stg_it", "A", T0, 11, 1));
+    wh.replaceStaging(Stage.NORMALIZE, key, RecordKind.PRICES, a);
+    assertEquals(a, wh.readStaging(Stage.NORMALIZE, key, RecordKind.PRICES), "round trip, order kept");
+    assertTrue(wh.readStaging(Stage.ENRICH, key, RecordKind.PRICES).isEmpty(), "per stage");
+
+    List<CanonicalRecord> enriched = a.stream().map(r -> Rows.hub("caiso", "stg_it", r.subject(), T0, 12, 2)).map(r -> (CanonicalRecord) r).toList();
+    wh.replaceStaging(Stage.ENRICH, key, RecordKind.PRICES, enriched);
+    List<CanonicalRecord> b = List.of(Rows.price("caiso", "stg_it", "C", T0, 13, 2));
+    wh.replaceStaging(Stage.NORMALIZE, key, RecordKind.PRICES, b);
+    assertEquals(b, wh.readStaging(Stage.NORMALIZE, key, RecordKind.PRICES), "replaced, not appended");
+    assertEquals(enriched, wh.readStaging(Stage.ENRICH, key, RecordKind.PRICES));
+    wh.replaceStaging(Stage.NORMALIZE, key, RecordKind.PRICES, List.of());
+    assertTrue(wh.readStaging(Stage.NORMALIZE, key, RecordKind.PRICES).isEmpty(), "an empty write replaces too");
+
+    List<CanonicalRecord> loads = List.of(Rows.load("caiso", "stg_it", "CA ISO-TAC", T0, 21_000.5, 3));
+    wh.replaceStaging(Stage.ENRICH, key, RecordKind.LOAD, loads);
+    assertEquals(loads, wh.readStaging(Stage.ENRICH, key, RecordKind.LOAD));
+    List<CanonicalRecord> fuels = List.of(Rows.fuel("caiso", "stg_it", "CAISO", "solar", T0, 9_000.25, 3));
+    wh.replaceStaging(Stage.ENRICH, key, RecordKind.FUEL_MIX, fuels);
+    assertEquals(fuels, wh.readStaging(Stage.ENRICH, key, RecordKind.FUEL_MIX));
+    assertThrows(IllegalArgumentException.class, () -> wh.replaceStaging(Stage.ENRICH,
+        Rows.key("caiso", "other", T0, T0.plusSeconds(3600)), RecordKind.LOAD, loads));
+  }
+
+  @Test
+  void silverKeepsTheGreatestVersionPerNaturalKeyAndARewriteAddsNoVisibleRow() {
+    IntervalKey key = Rows.key("caiso", "silver_it", T0, T0.plusSeconds(3600));
+    Random rnd = new Random(7);
+    List<CanonicalRecord> v1 = new ArrayList<>();
+    for (int loc = 0; loc < 50; loc++) {
+      for (int i = 0; i < 12; i++) {
+        v1.add(Rows.price("caiso", "silver_it", "N" + loc, T0.plusSeconds(300L * i), rnd.nextDouble() * 200 - 50, 100));
+      }
+    }
+    wh.upsertSilver(RecordKind.PRICES, v1);
+    wh.upsertSilver(RecordKind.PRICES, v1);
+    List<CanonicalRecord> older = List.of(Rows.price("caiso", "silver_it", "N0", T0, -999, 99));
+    CanonicalRecord newer = Rows.price("caiso", "silver_it", "N1", T0, 42.125, 101);
+    wh.upsertSilver(RecordKind.PRICES, older);
+    wh.upsertSilver(RecordKind.PRICES, List.of(newer));
+    assertEquals("600", count("silver_prices FINAL WHERE dataset = 'silver_it'"));
+
+    List<CanonicalRecord> read = wh.readSilver(key, RecordKind.PRICES);
+    assertEquals(600, read.size());
+    Map<String, CanonicalRecord> expected = new HashMap<>();
+    v1.forEach(r -> expected.put(r.naturalKey(), r));
+    expected.put(newer.naturalKey(), newer);
+    for (CanonicalRecord r : read) {
+      assertEquals(expected.get(r.naturalKey()), r, "exact round trip of " + r.naturalKey());
+    }
+    assertEquals(read.stream().sorted(java.util.Comparator.comparing(CanonicalRecord::subject)
+            .thenComparing(CanonicalRecord::intervalStart)).map(CanonicalRecord::naturalKey).toList(),
+        read.stream().map(CanonicalRecord::naturalKey).toList(), "ordered by natural key");
+    assertTrue(wh.readSilver(Rows.key("caiso", "silver_it", T0.plusSeconds(3600), T0.plusSeconds(7200)), RecordKind.PRICES).isEmpty());
+  }
+
+  @Test
+  void qualityResultsAndRunsAreReplacedByKey() {
+    IntervalKey key = Rows.key("caiso", "ledger_it", T0, T0.plusSeconds(3600));
+    Instant now = Instant.parse("2024-11-03T10:00:00Z");
+    wh.writeQualityResults(key, List.of(new QualityResult("row_count", "error", false, 1, 12, "too few", "r1", now)));
+    wh.writeQualityResults(key, List.of(new QualityResult("row_count", "error", true, 12, 12, null, "r2", now)));
+    QueryResult q = wh.query("SELECT check_name, passed, run_id, details FROM " + DB
+        + ".quality_results FINAL WHERE dataset = 'ledger_it'");
+    assertEquals(List.of("check_name", "passed", "run_id", "details"), q.columns());
+    assertEquals(List.of(java.util.Arrays.asList("row_count", "1", "r2", null)), q.rows());
+
+    wh.recordRun(new RunRecord("run-1", Stage.LOAD, key, "running", 0, 0, 0, 0, now, null, null));
+    wh.recordRun(new RunRecord("run-1", Stage.LOAD, key, "ok", 0, 12, 12, 0, now, now.plusSeconds(2), "12 rows"));
+    q = wh.query("SELECT status, rows_out, message FROM " + DB + ".ingest_runs FINAL WHERE run_id = 'run-1'");
+    assertEquals(List.of(List.of("ok", "12", "12 rows")), q.rows());
+  }
+
+  @Test
+  void queryIsReadOnlyAndBadSqlIsAUsageError() {
+    assertThrows(UsageException.class, () -> wh.query("DROP DATABASE " + DB));
+    assertThrows(UsageException.class, () -> wh.query("SELEC 1"));
+    assertEquals(List.of(List.of("2")), wh.query("SELECT 1 + 1;").rows());
+  }
+
+  @Test
+  void anUnreachableServerIsExit3NamingHostAndPortAfterBoundedRetries() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("CLICKHOUSE_DSN", "clickhouse://ingest:hunter2@127.0.0.1:" + port + "/x");
+    env.put("CLICKHOUSE_RETRIES", "3");
+    env.put("CLICKHOUSE_RETRY_BACKOFF", "100ms");
+    long t0 = System.nanoTime();
+    try (ClickHouseWarehouse dead = ClickHouseWarehouse.open(ClickHouseConfig.from(IngestConfig.of(env)))) {
+      UpstreamUnavailableException e = assertThrows(UpstreamUnavailableException.class,
+          () -> dead.upsertSilver(RecordKind.PRICES, List.of(Rows.price("caiso", "x", "A", T0, 1, 1))));
+      assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+      assertTrue(e.getMessage().contains("3 attempts"), e.getMessage());
+      assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+      assertEquals(3, e.exitCode());
+    }
+    assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 30, "bounded");
+  }
+
+  private static String count(String from) {
+    return wh.query("SELECT count() FROM " + DB + "." + from).rows().get(0).get(0);
+  }
+}
