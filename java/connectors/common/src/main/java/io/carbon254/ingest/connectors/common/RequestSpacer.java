@@ -20,9 +20,12 @@ public final class RequestSpacer {
     this.nextAllowedNanos = System.nanoTime();
   }
 
-  /** The spacer of a market; the first caller's spacing wins for the life of the process. */
+  /**
+   * The spacer shared by every request to one market in this process (all datasets, all threads).
+   * Keyed by market and spacing, so a configuration that sets another spacing gets its own.
+   */
   public static RequestSpacer forMarket(String market, Duration spacing) {
-    return BY_MARKET.computeIfAbsent(market, m -> new RequestSpacer(spacing));
+    return BY_MARKET.computeIfAbsent(market + "@" + spacing.toMillis(), m -> new RequestSpacer(spacing));
   }
 
   /** A spacer not shared with others (tests). */
