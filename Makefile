@@ -39,3 +39,6 @@ test: test-java $(TEST_TARGETS) ## The whole suite: Java, then every suite that 
 clean: ## Remove build output and the embedded data directory
 	$(MVN) clean
 	rm -rf .ingest
+
+bench: build ## Measure stage throughput and peak memory on one day of 5-minute LMPs (BENCH_NODES=1000)
+	@$(ROOT)/scripts/bench.sh
