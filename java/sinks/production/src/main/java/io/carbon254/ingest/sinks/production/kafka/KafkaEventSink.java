@@ -139,7 +139,42 @@ public final class KafkaEventSink implements EventSink {
       Thread.currentThread().interrupt();
       throw unavailable(topic, 0, e);
     }
+    awaitLeaders(topic);
     knownTopics.add(topic);
+  }
+
+  /**
+   * Waits until every partition of a (new) topic has a leader and the producer knows them. Sending
+   * into a topic whose leaders are still being elected lets a later batch land before the first
+   * one, which an idempotent producer then can never deliver (OutOfOrderSequence).
+   */
+  private void awaitLeaders(String topic) {
+    long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos();
+    try {
+      while (true) {
+        var d = admin.describeTopics(List.of(topic)).allTopicNames()
+            .get(settings.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw unavailable(topic, 0, new TimeoutException("partitions of " + topic + " have no leader yet"));
+        }
+        Thread.sleep(100);
+      }
+      var parts = producer.partitionsFor(topic);
+      while (parts.stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        parts = producer.partitionsFor(topic);
+      }
+    } catch (ExecutionException e) {
+      throw unavailable(topic, 0, e.getCause());
+    } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
+      throw unavailable(topic, 0, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(topic, 0, e);
+    }
   }
 
   private UpstreamUnavailableException unavailable(String topic, int events, Throwable cause) {
