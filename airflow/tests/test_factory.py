@@ -136,7 +136,8 @@ def test_pod_tasks_run_the_task_image(monkeypatch):
     assert isinstance(task, KubernetesPodOperator)
     assert task.image == "registry.example/ingest-task:1.2.3"
     assert task.namespace == "ingestion-staging"
-    assert task.cmds == ["java", "-jar", "/app/ingest.jar"]
+    assert task.cmds[0] == "java"
+    assert task.cmds[-2:] == ["-jar", "/app/ingest.jar"]
     assert task.skip_on_exit_code == [99]
     assert task.do_xcom_push is True
     assert task.on_finish_action.value == "delete_succeeded_pod"

@@ -13,7 +13,7 @@ import stat
 import pytest
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 
-from ingest_airflow.local import LocalIngestOperator, ingest_bin, task_environment
+from ingest_airflow.local import LocalIngestOperator, ingest_command, task_environment
 
 FAKE = """#!/usr/bin/env bash
 echo "stage=$1 args=$*" >&2
@@ -77,9 +77,14 @@ def test_exit_1_and_3_fail_with_retry(fake_ingest, monkeypatch, code):
 
 def test_default_binary_is_the_checkout_wrapper(monkeypatch):
     monkeypatch.delenv("INGEST_BIN", raising=False)
-    path = ingest_bin()
+    (path,) = ingest_command()
     assert path.endswith(os.path.join("bin", "ingest"))
     assert os.access(path, os.X_OK)
+
+
+def test_ingest_bin_may_be_a_command_line(monkeypatch):
+    monkeypatch.setenv("INGEST_BIN", "java -jar /app/ingest.jar")
+    assert operator().command()[:4] == ["java", "-jar", "/app/ingest.jar", "fetch"]
 
 
 def test_environment_withholds_airflow_settings_only():

@@ -53,7 +53,7 @@ def test_production_tasks_render_to_a_pod_with_the_task_image(dag_id, run_after,
         pod = render(task, got_start, got_end)
         assert isinstance(pod, KubernetesPodOperator)
         assert pod.image == "registry.example/ingest-task:2024.11.0"
-        assert pod.cmds == ["java", "-jar", "/app/ingest.jar"]
+        assert pod.cmds[-2:] == ["-jar", "/app/ingest.jar"]
         assert pod.arguments[0] == stage
         assert pod.arguments[5:9] == ["--interval-start", start, "--interval-end", end]
 

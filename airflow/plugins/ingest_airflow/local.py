@@ -27,9 +27,11 @@ EXIT_NO_RETRY = {2: "usage or configuration error", 4: "payload rejected or qual
 _WITHHELD_PREFIXES = ("AIRFLOW__", "AIRFLOW_CONN_", "AIRFLOW_VAR_", "_AIRFLOW")
 
 
-def ingest_bin() -> str:
-    """The `ingest` wrapper: $INGEST_BIN, else bin/ingest of this checkout."""
-    return os.environ.get("INGEST_BIN") or str(REPO_ROOT / "bin" / "ingest")
+def ingest_command() -> list[str]:
+    """How to run the JAR: $INGEST_BIN (a path, or a command split like a shell line, e.g.
+    ``java -jar /app/ingest.jar`` in a container), else bin/ingest of this checkout."""
+    configured = os.environ.get("INGEST_BIN", "").strip()
+    return shlex.split(configured) if configured else [str(REPO_ROOT / "bin" / "ingest")]
 
 
 def task_environment(base: dict[str, str], summary_file: str) -> dict[str, str]:
@@ -57,7 +59,7 @@ class LocalIngestOperator(BaseOperator):
         self._proc: subprocess.Popen[str] | None = None
 
     def command(self) -> list[str]:
-        return [ingest_bin(), *self.arguments]
+        return [*ingest_command(), *self.arguments]
 
     def execute(self, context: Any) -> Any:
         cmd = self.command()

@@ -17,7 +17,8 @@ from ingest_airflow.spec import DatasetSpec, MarketSpec
 STAGES = ("fetch", "normalize", "enrich", "load")
 RUNNERS = ("kubernetes", "local")
 EXIT_NOT_PUBLISHED = 99
-POD_CMDS = ["java", "-jar", "/app/ingest.jar"]
+# The image's ENTRYPOINT (Dockerfile.task): heap sized from the pod's memory limit.
+POD_CMDS = ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/ingest.jar"]
 POD_SUMMARY_FILE = "/airflow/xcom/return.json"
 
 
@@ -135,6 +136,11 @@ def _pod_task(stage: str, market: MarketSpec, dataset: DatasetSpec, pod: PodSett
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": pod.cpu_request, "memory": pod.memory_request},
             limits={"memory": pod.memory_limit},
+        ),
+        security_context=k8s.V1PodSecurityContext(
+            run_as_non_root=True,
+            run_as_user=10001,
+            seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
         ),
         container_security_context=k8s.V1SecurityContext(
             run_as_non_root=True,
