@@ -33,20 +33,27 @@ public final class OasisLoadParser {
     Provenance prov = OasisPayload.provenance(p);
     List<CanonicalRecord> out = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
+    Map<String, Instant> memo = new HashMap<>();
+    int iRun = csv.column("MARKET_RUN_ID");
+    int iExec = csv.column("EXECUTION_TYPE");
+    int iArea = csv.column("TAC_AREA_NAME");
+    int iStart = csv.column("INTERVALSTARTTIME_GMT");
+    int iEnd = csv.column("INTERVALENDTIME_GMT");
+    int iMw = csv.column("MW");
     for (Csv.Row row : csv.rows()) {
-      String run = OasisPayload.text(p, row, "MARKET_RUN_ID");
+      String run = OasisPayload.text(p, row, "MARKET_RUN_ID", iRun);
       if ("ACTUAL".equals(run) != actual) {
         continue;
       }
-      String exec = hasExec ? row.get("EXECUTION_TYPE") : null;
+      String exec = hasExec ? row.get(iExec) : null;
       String marketRun = exec != null && !"ACTUAL".equals(run) ? exec : run;
-      String area = OasisPayload.text(p, row, "TAC_AREA_NAME");
-      Instant start = OasisPayload.instant(p, row, "INTERVALSTARTTIME_GMT");
-      Instant end = OasisPayload.instant(p, row, "INTERVALENDTIME_GMT");
+      String area = OasisPayload.text(p, row, "TAC_AREA_NAME", iArea);
+      Instant start = OasisPayload.instant(p, row, "INTERVALSTARTTIME_GMT", iStart, memo);
+      Instant end = OasisPayload.instant(p, row, "INTERVALENDTIME_GMT", iEnd, memo);
       if (!end.isAfter(start)) {
         throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ": INTERVALENDTIME_GMT is not after INTERVALSTARTTIME_GMT");
       }
-      double mw = OasisPayload.number(p, row, "MW");
+      double mw = OasisPayload.number(p, row, "MW", iMw);
       Integer prev = seen.putIfAbsent(marketRun + "|" + area + "|" + start, row.line());
       if (prev != null) {
         throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ": " + area + " " + marketRun + " " + start

@@ -45,8 +45,13 @@ final class OasisPayload {
   }
 
   static Instant instant(RawPayload p, Csv.Row row, String column) {
-    String v = row.get(column);
-    Instant t = v == null ? null : OasisTime.parseColumn(v);
+    return instant(p, row, column, row.csv().column(column), new java.util.HashMap<>());
+  }
+
+  /** A GMT column by index, memoized per payload (a payload repeats a few dozen distinct instants). */
+  static Instant instant(RawPayload p, Csv.Row row, String column, int index, java.util.Map<String, Instant> memo) {
+    String v = row.get(index);
+    Instant t = v == null ? null : memo.computeIfAbsent(v, OasisTime::parseColumn);
     if (t == null) {
       throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field " + column + ": '" + v
           + "' is not a GMT timestamp like 2024-11-03T08:00:00-00:00");
@@ -55,7 +60,11 @@ final class OasisPayload {
   }
 
   static String text(RawPayload p, Csv.Row row, String column) {
-    String v = row.get(column);
+    return text(p, row, column, row.csv().column(column));
+  }
+
+  static String text(RawPayload p, Csv.Row row, String column, int index) {
+    String v = row.get(index);
     if (v == null) {
       throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field " + column + ": empty");
     }
@@ -63,7 +72,11 @@ final class OasisPayload {
   }
 
   static double number(RawPayload p, Csv.Row row, String column) {
-    String v = row.get(column);
+    return number(p, row, column, row.csv().column(column));
+  }
+
+  static double number(RawPayload p, Csv.Row row, String column, int index) {
+    String v = row.get(index);
     try {
       if (v == null) {
         throw new NumberFormatException();

@@ -9,6 +9,7 @@ import io.carbon254.ingest.core.record.PriceRecord;
 import io.carbon254.ingest.core.record.Provenance;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class OasisPriceParser {
     this.query = query;
     this.rules = rules;
   }
+
+  private record GroupKey(String node, Instant start) {}
 
   private static final class Acc {
     final int firstLine;
@@ -51,16 +54,22 @@ public final class OasisPriceParser {
         () -> new PayloadRejectedException(p.payloadId(), "CSV has no node column (NODE, NODE_ID) (header: " + String.join(",", csv.header()) + ")"));
     String valueCol = csv.firstPresent(query.priceColumns.toArray(String[]::new)).orElseThrow(
         () -> new PayloadRejectedException(p.payloadId(), "CSV has no price column " + query.priceColumns + " (header: " + String.join(",", csv.header()) + ")"));
-    Map<String, Acc> groups = new LinkedHashMap<>();
+    Map<GroupKey, Acc> groups = new LinkedHashMap<>();
+    Map<String, Instant> memo = new HashMap<>();
+    int iNode = csv.column(nodeCol);
+    int iStart = csv.column("INTERVALSTARTTIME_GMT");
+    int iEnd = csv.column("INTERVALENDTIME_GMT");
+    int iType = csv.column("LMP_TYPE");
+    int iValue = csv.column(valueCol);
     for (Csv.Row row : csv.rows()) {
-      String node = OasisPayload.text(p, row, nodeCol);
-      Instant start = OasisPayload.instant(p, row, "INTERVALSTARTTIME_GMT");
-      Instant end = OasisPayload.instant(p, row, "INTERVALENDTIME_GMT");
+      String node = OasisPayload.text(p, row, nodeCol, iNode);
+      Instant start = OasisPayload.instant(p, row, "INTERVALSTARTTIME_GMT", iStart, memo);
+      Instant end = OasisPayload.instant(p, row, "INTERVALENDTIME_GMT", iEnd, memo);
       if (!end.isAfter(start)) {
         throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ": INTERVALENDTIME_GMT " + end
             + " is not after INTERVALSTARTTIME_GMT " + start);
       }
-      String type = OasisPayload.text(p, row, "LMP_TYPE");
+      String type = OasisPayload.text(p, row, "LMP_TYPE", iType);
       int slot = switch (type) {
         case "LMP" -> 0;
         case "MCE" -> 1;
@@ -69,8 +78,8 @@ public final class OasisPriceParser {
         case "MGHG" -> 4;
         default -> throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field LMP_TYPE: unknown component '" + type + "'");
       };
-      double value = OasisPayload.number(p, row, valueCol);
-      Acc acc = groups.computeIfAbsent(node + "|" + start, k -> new Acc(row.line(), node, start, end));
+      double value = OasisPayload.number(p, row, valueCol, iValue);
+      Acc acc = groups.computeIfAbsent(new GroupKey(node, start), k -> new Acc(row.line(), node, start, end));
       if (!acc.end.equals(end)) {
         throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ": node " + node + " interval " + start
             + " ends at " + end + " here but at " + acc.end + " on line " + acc.firstLine);

@@ -26,10 +26,18 @@ public final class Csv {
   public record Row(int line, List<String> values, Csv csv) {
     public String get(String column) {
       Integer i = csv.index.get(column.toUpperCase(Locale.ROOT));
-      if (i == null || i >= values.size()) {
+      return i == null ? null : get(i);
+    }
+
+    /** The trimmed value at a column index from {@link Csv#column}; null when blank or absent. */
+    public String get(int i) {
+      if (i < 0 || i >= values.size()) {
         return null;
       }
-      String v = values.get(i).trim();
+      String v = values.get(i);
+      if (!v.isEmpty() && (v.charAt(0) == ' ' || v.charAt(v.length() - 1) == ' ')) {
+        v = v.trim();
+      }
       return v.isEmpty() ? null : v;
     }
   }
@@ -76,6 +84,18 @@ public final class Csv {
       lineNo[0]++;
       int start = lineNo[0];
       if (line.isBlank()) {
+        continue;
+      }
+      if (line.indexOf('"') < 0) {
+        List<String> fast = new ArrayList<>(16);
+        int from = 0;
+        int comma;
+        while ((comma = line.indexOf(',', from)) >= 0) {
+          fast.add(line.substring(from, comma));
+          from = comma + 1;
+        }
+        fast.add(line.substring(from));
+        sink.accept(new Rec(start, fast));
         continue;
       }
       List<String> vals = new ArrayList<>();
@@ -129,6 +149,11 @@ public final class Csv {
 
   public List<Row> rows() {
     return rows;
+  }
+
+  /** Index of a column (case-insensitive), or -1: resolve once, then read rows with {@link Row#get(int)}. */
+  public int column(String name) {
+    return index.getOrDefault(name.toUpperCase(Locale.ROOT), -1);
   }
 
   public boolean has(String column) {
