@@ -236,7 +236,11 @@ class OasisPriceParserTest {
 
   @Test
   void rowOrderDoesNotMatter() {
-    String csv = resource(DAM_FALL);
+    assertOrderIndependent(OasisQuery.LMP_DA_HOURLY, DA_FALL_KEY, DA_FALL_ENTRY, resource(DAM_FALL), 75);
+    assertOrderIndependent(OasisQuery.LMP_RT_5MIN, RT_FALL_KEY, RT_FALL_ENTRY, resource(RT_FALL), 48);
+  }
+
+  private static void assertOrderIndependent(OasisQuery q, IntervalKey k, String entry, String csv, int records) {
     List<String> ls = lines(csv);
     List<String> body = new ArrayList<>(ls.subList(1, ls.size()));
     List<String> shuffled = new ArrayList<>(body);
@@ -245,10 +249,10 @@ class OasisPriceParserTest {
     Collections.sort(sorted);
     assertNotEquals(body, shuffled);
     assertNotEquals(body, sorted);
-    Set<String> original = projection(parseDaFall(csv));
-    assertEquals(75, original.size());
-    assertEquals(original, projection(parseDaFall(ls.get(0) + "\n" + String.join("\n", shuffled) + "\n")));
-    assertEquals(original, projection(parseDaFall(ls.get(0) + "\n" + String.join("\n", sorted) + "\n")));
+    Set<String> original = projection(parse(q, oasisPayload(k, entry, csv)));
+    assertEquals(records, original.size());
+    assertEquals(original, projection(parse(q, oasisPayload(k, entry, ls.get(0) + "\n" + String.join("\n", shuffled) + "\n"))));
+    assertEquals(original, projection(parse(q, oasisPayload(k, entry, ls.get(0) + "\n" + String.join("\n", sorted) + "\n"))));
   }
 
   /** A record without its provenance (the payload id changes with the bytes). */
