@@ -66,6 +66,7 @@ unpause: $(AF_STAMP) ## Unpause every DAG of MARKET=caiso
 clear-task: $(AF_STAMP) ## Clear one task for one interval: DAG=ingest_caiso_5min TASK=lmp_rt_5min.normalize AT=<logical date = interval start, ISO> [DOWNSTREAM=1]
 	@test -n "$(DAG)" -a -n "$(TASK)" -a -n "$(AT)" || { echo "usage: make clear-task DAG=ingest_caiso_5min TASK=lmp_rt_5min.normalize AT=2024-11-03T08:00:00+00:00 [DOWNSTREAM=1]" >&2; exit 2; }
 	$(AF) tasks clear $(DAG) --task-regex '^$(subst .,\.,$(TASK))$$' --start-date '$(AT)' --end-date '$(AT)' --yes $(if $(DOWNSTREAM),--downstream)
+	@echo "cleared $(TASK) of the $(DAG) run with logical date $(AT)$(if $(DOWNSTREAM), and its downstream tasks); the scheduler runs it again"
 
 run-interval: ## Run the JAR by hand for one interval: MARKET=caiso DATASET=lmp_rt_5min START=2024-11-03T08:00:00Z END=2024-11-03T08:05:00Z [STAGE=run]
 	@test -n "$(MARKET)" -a -n "$(DATASET)" -a -n "$(START)" -a -n "$(END)" || { echo "usage: make run-interval MARKET=caiso DATASET=lmp_rt_5min START=2024-11-03T08:00:00Z END=2024-11-03T08:05:00Z [STAGE=run]" >&2; exit 2; }

@@ -57,7 +57,7 @@ echo $! > "$state/airflow.pid"
 for _ in $(seq 1 180); do
   if curl -fsS "$ui/api/v2/monitor/health" > /dev/null 2>&1; then
     echo "Airflow UI: $ui  (local runner, warehouse $INGEST_HOME; logs in $AIRFLOW_HOME/standalone.log)"
-    echo "DAGs start paused: unpause in the UI or 'make unpause MARKET=caiso'. Stop with 'make airflow-down'."
+    echo "New DAGs start paused: unpause in the UI or 'make unpause MARKET=caiso'. Stop with 'make airflow-down'."
     exit 0
   fi
   alive "$state/airflow.pid" || { tail -30 "$AIRFLOW_HOME/standalone.log" >&2; echo "airflow-up: Airflow exited" >&2; exit 1; }
