@@ -29,7 +29,12 @@ final class OasisPayload {
       throw new PayloadRejectedException(p.payloadId(), "expected one .csv entry (resultformat=6), found "
           + entries.stream().map(SafeZip.Entry::name).toList());
     }
-    Csv csv = Csv.parse(csvs.get(0).data());
+    Csv csv;
+    try {
+      csv = Csv.parse(csvs.get(0).data());
+    } catch (Csv.CsvException e) {
+      throw new PayloadRejectedException(p.payloadId(), csvs.get(0).name() + ": " + e.getMessage());
+    }
     if (csv.header().isEmpty()) {
       throw new PayloadRejectedException(p.payloadId(), "CSV entry " + csvs.get(0).name() + " is empty");
     }

@@ -54,7 +54,12 @@ public final class OutlookFuelMixParser {
       throw new PayloadRejectedException(p.payloadId(), "URL " + p.url() + " carries no /outlook/history/YYYYMMDD/ date");
     }
     LocalDate day = LocalDate.parse(m.group(1), YMD);
-    Csv csv = Csv.parse(p.body());
+    Csv csv;
+    try {
+      csv = Csv.parse(p.body());
+    } catch (Csv.CsvException e) {
+      throw new PayloadRejectedException(p.payloadId(), e.getMessage());
+    }
     OasisPayload.require(p, csv, "Time");
     List<String> fuels = csv.header().stream().filter(h -> !h.equalsIgnoreCase("Time")).toList();
     if (fuels.isEmpty()) {
@@ -64,6 +69,10 @@ public final class OutlookFuelMixParser {
     List<CanonicalRecord> out = new ArrayList<>();
     Set<LocalDateTime> seen = new HashSet<>();
     for (Csv.Row row : csv.rows()) {
+      if (row.values().size() != csv.header().size()) {
+        throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ": " + row.values().size()
+            + " cells, the header has " + csv.header().size() + " (a cut-off or malformed row)");
+      }
       LocalDateTime local = localTime(p, row, day);
       ZonedDateTime zdt = resolve(p, row, local, !seen.add(local));
       java.time.Instant start = zdt.toInstant();
@@ -75,6 +84,9 @@ public final class OutlookFuelMixParser {
         double mw;
         try {
           mw = Double.parseDouble(v);
+          if (!Double.isFinite(mw)) {
+            throw new NumberFormatException();
+          }
         } catch (NumberFormatException e) {
           throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field " + fuel + ": '" + v + "' is not a number");
         }

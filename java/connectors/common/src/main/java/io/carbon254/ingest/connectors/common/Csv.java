@@ -35,10 +35,17 @@ public final class Csv {
         return null;
       }
       String v = values.get(i);
-      if (!v.isEmpty() && (v.charAt(0) == ' ' || v.charAt(v.length() - 1) == ' ')) {
+      if (!v.isEmpty() && (v.charAt(0) <= ' ' || v.charAt(v.length() - 1) <= ' ')) {
         v = v.trim();
       }
       return v.isEmpty() ? null : v;
+    }
+  }
+
+  /** A structural problem of the text itself (an unterminated quote), with the line it started on. */
+  public static final class CsvException extends RuntimeException {
+    CsvException(String message) {
+      super(message);
     }
   }
 
@@ -107,7 +114,7 @@ public final class Csv {
           if (quoted) {
             String next = r.readLine();
             if (next == null) {
-              break;
+              throw new CsvException("line " + start + ": quoted field is never closed");
             }
             lineNo[0]++;
             cur.append('\n');

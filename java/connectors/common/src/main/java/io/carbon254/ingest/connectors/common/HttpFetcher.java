@@ -116,10 +116,14 @@ public final class HttpFetcher {
     HttpResult result;
     try (Response response = client.newCall(request).execute()) {
       int code = response.code();
-      byte[] body = response.body().bytes();
+      byte[] body = readBounded(response, policy.maxBodyBytes());
       String ct = response.header("Content-Type");
       if (code == 429 || code >= 500) {
         Duration ra = retryAfter(response.header("Retry-After"));
+        if (ra != null && ra.compareTo(policy.maxBackoff()) > 0) {
+          throw new FatalFailure("HTTP " + code + " with Retry-After " + ra.toSeconds() + " s, longer than the in-task limit of "
+              + policy.maxBackoff().toSeconds() + " s; leaving the retry to the scheduler");
+        }
         if (code == 429) {
           spacer.backOff(ra != null ? ra : spacer.spacing());
         }
@@ -143,6 +147,14 @@ public final class HttpFetcher {
       throw new RetryableFailure(e.getMessage(), result.status(), e.retryAfter(), e);
     }
     return result;
+  }
+
+  private static byte[] readBounded(Response response, long max) throws IOException {
+    okio.BufferedSource src = response.body().source();
+    if (src.request(max + 1)) {
+      throw new FatalFailure("response body larger than " + max + " bytes");
+    }
+    return src.getBuffer().readByteArray();
   }
 
   /** Seconds or an HTTP date; null when absent or unreadable. */

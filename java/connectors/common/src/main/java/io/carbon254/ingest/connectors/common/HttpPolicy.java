@@ -8,23 +8,23 @@ import java.time.Duration;
  */
 public record HttpPolicy(
     int maxAttempts, Duration baseBackoff, Duration maxBackoff, double jitter, Duration connectTimeout,
-    Duration readTimeout, Duration callTimeout) {
+    Duration readTimeout, Duration callTimeout, long maxBodyBytes) {
 
   public static HttpPolicy defaults() {
     return new HttpPolicy(5, Duration.ofSeconds(2), Duration.ofSeconds(60), 0.25, Duration.ofSeconds(10),
-        Duration.ofSeconds(120), Duration.ofSeconds(300));
+        Duration.ofSeconds(120), Duration.ofSeconds(300), 1L << 30);
   }
 
   public HttpPolicy withMaxAttempts(int n) {
-    return new HttpPolicy(n, baseBackoff, maxBackoff, jitter, connectTimeout, readTimeout, callTimeout);
+    return new HttpPolicy(n, baseBackoff, maxBackoff, jitter, connectTimeout, readTimeout, callTimeout, maxBodyBytes);
   }
 
   public HttpPolicy withBackoff(Duration base, Duration max) {
-    return new HttpPolicy(maxAttempts, base, max, jitter, connectTimeout, readTimeout, callTimeout);
+    return new HttpPolicy(maxAttempts, base, max, jitter, connectTimeout, readTimeout, callTimeout, maxBodyBytes);
   }
 
   public HttpPolicy withTimeouts(Duration connect, Duration read, Duration call) {
-    return new HttpPolicy(maxAttempts, baseBackoff, maxBackoff, jitter, connect, read, call);
+    return new HttpPolicy(maxAttempts, baseBackoff, maxBackoff, jitter, connect, read, call, maxBodyBytes);
   }
 
   /** Backoff before attempt {@code attempt + 1} (attempt counts from 1), with +/- jitter. */

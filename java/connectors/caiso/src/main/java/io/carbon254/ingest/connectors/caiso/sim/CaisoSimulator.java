@@ -97,20 +97,26 @@ public final class CaisoSimulator implements Simulator {
   private void handle(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
     try (ex) {
-      if (throttled()) {
-        send(ex, 429, "text/html", THROTTLE_PAGE.getBytes(StandardCharsets.UTF_8));
-        return;
+      try {
+        route(ex);
+      } catch (RuntimeException e) {
+        send(ex, 500, "text/plain", ("simulator error: " + e).getBytes(StandardCharsets.UTF_8));
       }
-      String path = ex.getRequestURI().getPath();
-      if (path.equals("/oasisapi/SingleZip")) {
-        oasis(ex, query(ex.getRequestURI().getRawQuery()));
-      } else if (path.startsWith("/outlook/history/") && path.endsWith("/fuelsource.csv")) {
-        outlook(ex, path.substring("/outlook/history/".length(), path.length() - "/fuelsource.csv".length()));
-      } else {
-        send(ex, 404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>".getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (RuntimeException e) {
-      send(ex, 500, "text/plain", ("simulator error: " + e).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException {
+    if (throttled()) {
+      send(ex, 429, "text/html", THROTTLE_PAGE.getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    String path = ex.getRequestURI().getPath();
+    if (path.equals("/oasisapi/SingleZip")) {
+      oasis(ex, query(ex.getRequestURI().getRawQuery()));
+    } else if (path.startsWith("/outlook/history/") && path.endsWith("/fuelsource.csv")) {
+      outlook(ex, path.substring("/outlook/history/".length(), path.length() - "/fuelsource.csv".length()));
+    } else {
+      send(ex, 404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>".getBytes(StandardCharsets.UTF_8));
     }
   }
 
