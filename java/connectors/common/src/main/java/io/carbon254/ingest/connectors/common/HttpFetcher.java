@@ -120,9 +120,9 @@ public final class HttpFetcher {
       String ct = response.header("Content-Type");
       if (code == 429 || code >= 500) {
         Duration ra = retryAfter(response.header("Retry-After"));
-        if (ra != null && ra.compareTo(policy.maxBackoff()) > 0) {
+        if (ra != null && ra.compareTo(policy.maxRetryAfter()) > 0) {
           throw new FatalFailure("HTTP " + code + " with Retry-After " + ra.toSeconds() + " s, longer than the in-task limit of "
-              + policy.maxBackoff().toSeconds() + " s; leaving the retry to the scheduler");
+              + policy.maxRetryAfter().toSeconds() + " s; leaving the retry to the scheduler");
         }
         if (code == 429) {
           spacer.backOff(ra != null ? ra : spacer.spacing());
