@@ -54,6 +54,17 @@ apt_install() { # binary package...
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
+# Starts a server in a session of its own (so an interrupted `make` does not take it down) and
+# records its pid: the process writes its own pid before exec'ing the server, which holds whether
+# setsid had to fork or not.
+spawn() { # dir pidfile logfile command...
+  local dir=$1 pf=$2 logf=$3
+  shift 3
+  rm -f "$pf"
+  (cd "$dir" && setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pf" "$@" >> "$logf" 2>&1 < /dev/null &)
+  wait_for pidfile 10 test -s "$pf" || die "could not start $1 (log: $logf)"
+}
+
 stop_pid() { # name pidfile
   local name=$1 pf=$2
   if ! alive "$pf"; then
@@ -84,8 +95,7 @@ clickhouse_up() {
   mkdir -p "$d"/{data,tmp,log,user_files,format_schemas,etc}
   sed "s#@DIR@#$d#g" "$HERE/clickhouse/config.xml" > "$d/etc/config.xml"
   cp "$HERE/clickhouse/users.xml" "$d/etc/users.xml"
-  (cd "$d" && setsid nohup clickhouse-server --config-file="$d/etc/config.xml" \
-      > "$d/log/stdout.log" 2>&1 < /dev/null & echo $! > "$pf")
+  spawn "$d" "$pf" "$d/log/stdout.log" clickhouse-server --config-file="$d/etc/config.xml"
   if ! wait_for clickhouse 60 curl -fs http://127.0.0.1:8123/ping -o /dev/null; then
     tail -20 "$d/log/clickhouse-server.err.log" >&2 || true
     die "clickhouse did not answer on 127.0.0.1:8123 within 60 s (logs: $d/log)"
@@ -145,8 +155,7 @@ kafka_up() {
       || { cat "$d/format.log" >&2; die "kafka storage format failed"; }
   fi
   : > "$d/kafka.log"
-  (cd "$d" && setsid nohup "$JAVA" "${opts[@]}" -cp "$cp" kafka.Kafka "$d/server.properties" \
-      >> "$d/kafka.log" 2>&1 < /dev/null & echo $! > "$pf")
+  spawn "$d" "$pf" "$d/kafka.log" "$JAVA" "${opts[@]}" -cp "$cp" kafka.Kafka "$d/server.properties"
   if ! wait_for kafka 90 grep -q "Kafka Server started" "$d/kafka.log"; then
     tail -30 "$d/kafka.log" >&2 || true
     die "kafka did not start within 90 s (log: $d/kafka.log)"
@@ -177,8 +186,8 @@ registry_up() {
     die "registry: building the stand-in failed (log: $d/build.log)"
   fi
   local cp="$mod/test-classes:$mod/classes:$(cat "$mod/test-runtime.classpath")"
-  (cd "$d" && setsid nohup "$JAVA" -Xmx128m -cp "$cp" "$REGISTRY_CLASS" --port 8081 --data "$d/subjects.json" \
-      > "$d/registry.log" 2>&1 < /dev/null & echo $! > "$pf")
+  : > "$d/registry.log"
+  spawn "$d" "$pf" "$d/registry.log" "$JAVA" -Xmx128m -cp "$cp" "$REGISTRY_CLASS" --port 8081 --data "$d/subjects.json"
   if ! wait_for registry 30 curl -fs http://127.0.0.1:8081/subjects -o /dev/null; then
     tail -20 "$d/registry.log" >&2 || true
     die "registry stand-in did not answer on 127.0.0.1:8081 within 30 s (log: $d/registry.log)"
