@@ -26,7 +26,7 @@ build: ## Build the shaded task JAR (java/tasks/target/ingest.jar), no tests
 	$(MVN) install -DskipTests
 	@ls -l $(JAR)
 
-demo: build ## Run all six CAISO datasets over 2024-11-02..04 (incl. fall-back day) on the embedded default, offline
+demo: build ## Run all six CAISO datasets over the fall-back day 2024-11-03 (25 Pacific hours) on the embedded default, offline
 	@$(ROOT)/scripts/demo.sh
 
 test-java: ## Java unit and parser tests (no servers)
