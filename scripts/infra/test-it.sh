@@ -35,7 +35,7 @@ fi
 
 t1=$SECONDS
 # Builds the JAR too (package), which the end-to-end ITs run as bin/ingest.
-$MVN -pl sinks/production,tasks -am verify -DskipITs=false -Dtest=NoUnitTestsInThisRun \
+env $MVN -pl sinks/production,tasks -am verify -DskipITs=false -Dtest=NoUnitTestsInThisRun \
   -Dsurefire.failIfNoSpecifiedTests=false
 rc=$?
 echo "test-it: integration tests finished in $((SECONDS - t1)) s (exit $rc)" >&2
