@@ -17,7 +17,7 @@ infra-status: ## Which local servers are up
 	@$(INFRA_SH) status
 
 test-it: ## Integration tests on real servers: starts them, chdb DDL check, *IT suites, stops them
-	@MVN="$(MVN)" $(ROOT)/scripts/infra/test-it.sh
+	@MVN='$(MVN)' $(ROOT)/scripts/infra/test-it.sh
 
 ddl-check: ## ddl/ on a current ClickHouse (chdb) and the local server: same files, same dedup result
 	@test -x .venv/chdb/bin/python || { python3 -m venv .venv/chdb && .venv/chdb/bin/pip install -q chdb==4.4.0; }

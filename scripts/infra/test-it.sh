@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 INFRA=scripts/infra/infra.sh
 JAVA_HOME_21=$(scripts/find-jdk.sh) || exit 2
-MVN=${MVN:-env JAVA_HOME=$JAVA_HOME_21 mvn -B -q -f java/pom.xml}
+MVN=${MVN:-JAVA_HOME=$JAVA_HOME_21 mvn -B -q -f java/pom.xml}  # a shell command line (the root Makefile passes its own)
 CHDB_VERSION=${CHDB_VERSION:-4.4.0}
 VENV=.venv/chdb
 
@@ -35,7 +35,7 @@ fi
 
 t1=$SECONDS
 # Builds the JAR too (package), which the end-to-end ITs run as bin/ingest.
-env $MVN -pl sinks/production,tasks -am verify -DskipITs=false -Dtest=NoUnitTestsInThisRun \
+eval "$MVN" -pl sinks/production,tasks -am verify -DskipITs=false -Dtest=NoUnitTestsInThisRun \
   -Dsurefire.failIfNoSpecifiedTests=false
 rc=$?
 echo "test-it: integration tests finished in $((SECONDS - t1)) s (exit $rc)" >&2
