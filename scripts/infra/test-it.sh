@@ -34,17 +34,31 @@ if ! "$VENV/bin/python" -c "import chdb" 2>/dev/null; then
 fi
 
 t1=$SECONDS
+IT_SUMMARIES="java/sinks/production/target/failsafe-reports/failsafe-summary.xml java/tasks/target/failsafe-reports/failsafe-summary.xml"
+rm -f $IT_SUMMARIES
 # Builds the JAR too (package), which the end-to-end ITs run as bin/ingest.
 eval "$MVN" -pl sinks/production,tasks -am verify -DskipITs=false -Dtest=NoUnitTestsInThisRun \
   -Dsurefire.failIfNoSpecifiedTests=false
 rc=$?
 echo "test-it: integration tests finished in $((SECONDS - t1)) s (exit $rc)" >&2
+# Maven runs quiet (-q): count the ITs from failsafe's summaries.
+passed=0; failed=0
+for f in $IT_SUMMARIES; do
+  [ -f "$f" ] || continue
+  n() { sed -n "s:.*<$1>\([0-9]*\)</$1>.*:\1:p" "$f" | head -1; }
+  done_=$(n completed); err=$(n errors); fail=$(n failures); skip=$(n skipped)
+  passed=$((passed + ${done_:-0} - ${err:-0} - ${fail:-0} - ${skip:-0})); failed=$((failed + ${err:-0} + ${fail:-0}))
+done
+if [ $rc != 0 ] && [ $failed = 0 ]; then failed=1; fi  # the build itself failed
 
+ddl=0
 cluster_sql=$(mktemp)
 if [ -f java/tasks/target/ingest.jar ] && bin/ingest ddl print --cluster ingest_cluster > "$cluster_sql"; then
-  "$VENV/bin/python" scripts/infra/ddl_check.py --server http://127.0.0.1:8123 --cluster-sql "$cluster_sql" || rc=1
+  "$VENV/bin/python" scripts/infra/ddl_check.py --server http://127.0.0.1:8123 --cluster-sql "$cluster_sql" || ddl=1
 else
-  "$VENV/bin/python" scripts/infra/ddl_check.py --server http://127.0.0.1:8123 || rc=1
+  "$VENV/bin/python" scripts/infra/ddl_check.py --server http://127.0.0.1:8123 || ddl=1
 fi
 rm -f "$cluster_sql"
+if [ "${ddl:-0}" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); rc=1; fi  # the DDL check counts as one
+echo "test-it: $passed passed, $failed failed"
 exit $rc
