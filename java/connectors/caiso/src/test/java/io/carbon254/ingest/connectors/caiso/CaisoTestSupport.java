@@ -30,6 +30,8 @@ import java.util.zip.ZipOutputStream;
 
 /** Fixtures, payloads and connector wiring shared by the CAISO tests. */
 final class CaisoTestSupport {
+  static final long FIXED_ZIP_TIME = java.time.Instant.parse("2024-11-04T08:00:00Z").toEpochMilli();
+
   static final HttpPolicy FAST =
       HttpPolicy.defaults().withMaxAttempts(3).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
   static final Instant FETCHED_AT = Instant.parse("2024-11-05T12:00:00Z");
@@ -103,7 +105,9 @@ final class CaisoTestSupport {
     try {
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
       try (ZipOutputStream z = new ZipOutputStream(bos)) {
-        z.putNextEntry(new ZipEntry(entryName));
+        ZipEntry entry = new ZipEntry(entryName);
+        entry.setTime(FIXED_ZIP_TIME); // same bytes on every call: a payload's id is its checksum
+        z.putNextEntry(entry);
         z.write(data);
         z.closeEntry();
       }
