@@ -31,7 +31,8 @@ demo: build ## Run all six CAISO datasets over the fall-back day 2024-11-03 (25 
 
 test-java: ## Java unit and parser tests (no servers)
 	@test -n "$(JAVA_HOME_21)" || { echo "no JDK >= 21 found" >&2; exit 2; }
-	$(MVN) install
+	@find java -path '*/target/surefire-reports' -type d -prune -exec rm -rf {} + 2>/dev/null || true
+	@$(MVN) install; rc=$$?; $(ROOT)/scripts/test-summary.sh test-java surefire-reports; exit $$rc
 
 test: test-java $(TEST_TARGETS) ## The whole suite: Java, then every suite that needs real servers or Airflow
 	@echo "make test: all suites passed ($(strip test-java $(TEST_TARGETS)))"

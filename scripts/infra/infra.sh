@@ -61,7 +61,8 @@ spawn() { # dir pidfile logfile command...
   local dir=$1 pf=$2 logf=$3
   shift 3
   rm -f "$pf"
-  (cd "$dir" && setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pf" "$@" >> "$logf" 2>&1 < /dev/null &)
+  # The redirections cover the whole background list, so no helper shell keeps the caller's stdout open.
+  (cd "$dir" && exec setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pf" "$@") >> "$logf" 2>&1 < /dev/null &
   wait_for pidfile 10 test -s "$pf" || die "could not start $1 (log: $logf)"
 }
 

@@ -27,7 +27,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
@@ -140,41 +142,74 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /**
+   * A payload's fetched_at (its rows' version) is the instant its bytes became the current content
+   * of their part: identical bytes fetched again keep it; bytes that were replaced by others and
+   * come back (a reverted revision) get the new fetch instant, so they win over the revision.
+   */
   @Override
   public List<RawPayload> putBronze(List<RawPayload> payloads) {
     List<RawPayload> stored = new ArrayList<>(payloads.size());
-    String upsert = """
-        INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (payload_id) DO UPDATE SET last_fetched_at = excluded.last_fetched_at""";
     return inTransaction("store payloads", () -> {
-      try (PreparedStatement ins = conn.prepareStatement(upsert);
-          PreparedStatement first = conn.prepareStatement("SELECT fetched_at FROM bronze_payloads WHERE payload_id = ?")) {
+      try (PreparedStatement ins = conn.prepareStatement("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement first = conn.prepareStatement("SELECT fetched_at FROM bronze_payloads WHERE payload_id = ?");
+          PreparedStatement touch = conn.prepareStatement("UPDATE bronze_payloads SET last_fetched_at = ? WHERE payload_id = ?");
+          PreparedStatement revive = conn.prepareStatement(
+              "UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE payload_id = ?")) {
+        Map<IntervalKey, Map<Integer, String>> current = new HashMap<>();
         for (RawPayload p : payloads) {
-          int i = 1;
-          ins.setString(i++, p.payloadId());
-          ins.setString(i++, p.key().market());
-          ins.setString(i++, p.key().dataset());
-          ins.setObject(i++, ts(p.key().window().start()));
-          ins.setObject(i++, ts(p.key().window().end()));
-          ins.setInt(i++, p.part());
-          ins.setString(i++, p.url());
-          ins.setString(i++, p.contentType());
-          ins.setInt(i++, p.httpStatus());
-          ins.setLong(i++, p.body().length);
-          ins.setString(i++, p.sha256());
-          ins.setObject(i++, ts(p.fetchedAt()));
-          ins.setObject(i++, ts(p.fetchedAt()));
-          ins.setBytes(i, p.body());
-          ins.executeUpdate();
+          String latest = current.computeIfAbsent(p.key(), this::latestIds).get(p.part());
           first.setString(1, p.payloadId());
+          Instant firstFetched = null;
           try (ResultSet rs = first.executeQuery()) {
-            rs.next();
-            stored.add(p.withFetchedAt(instant(rs.getObject(1))));
+            if (rs.next()) {
+              firstFetched = instant(rs.getObject(1));
+            }
           }
+          if (firstFetched == null) {
+            int i = 1;
+            ins.setString(i++, p.payloadId());
+            ins.setString(i++, p.key().market());
+            ins.setString(i++, p.key().dataset());
+            ins.setObject(i++, ts(p.key().window().start()));
+            ins.setObject(i++, ts(p.key().window().end()));
+            ins.setInt(i++, p.part());
+            ins.setString(i++, p.url());
+            ins.setString(i++, p.contentType());
+            ins.setInt(i++, p.httpStatus());
+            ins.setLong(i++, p.body().length);
+            ins.setString(i++, p.sha256());
+            ins.setObject(i++, ts(p.fetchedAt()));
+            ins.setObject(i++, ts(p.fetchedAt()));
+            ins.setBytes(i, p.body());
+            ins.executeUpdate();
+            stored.add(p);
+          } else if (p.payloadId().equals(latest)) {
+            touch.setObject(1, ts(p.fetchedAt()));
+            touch.setString(2, p.payloadId());
+            touch.executeUpdate();
+            stored.add(p.withFetchedAt(firstFetched));
+          } else {
+            revive.setObject(1, ts(p.fetchedAt()));
+            revive.setObject(2, ts(p.fetchedAt()));
+            revive.setString(3, p.payloadId());
+            revive.executeUpdate();
+            stored.add(p);
+          }
+          current.get(p.key()).put(p.part(), p.payloadId());
         }
       }
       return stored;
     });
+  }
+
+  /** Payload id of the current payload of each part of a key. */
+  private Map<Integer, String> latestIds(IntervalKey key) {
+    Map<Integer, String> ids = new HashMap<>();
+    for (RawPayload p : latestBronze(key)) {
+      ids.put(p.part(), p.payloadId());
+    }
+    return ids;
   }
 
   @Override

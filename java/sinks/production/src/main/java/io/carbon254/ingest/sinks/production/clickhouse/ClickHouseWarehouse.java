@@ -82,24 +82,32 @@ public final class ClickHouseWarehouse implements Warehouse {
     for (RawPayload p : payloads) {
       byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
     }
+    // A payload's fetched_at (its rows' version) is the instant its bytes became the current content
+    // of their part: identical bytes fetched again keep it; bytes replaced by others that come back
+    // (a reverted revision) get the new fetch instant, as in the embedded warehouse.
     Map<String, Instant> first = new HashMap<>();
+    Map<String, String> currentOfPart = new HashMap<>();
     for (IntervalKey key : byKey.keySet()) {
       for (List<String> row :
           gateway.select(
               "read Bronze of " + key,
-              "SELECT payload_id, toUnixTimestamp(min(fetched_at)) FROM " + db + ".bronze_payloads WHERE " + where(key)
-                  + " GROUP BY payload_id")) {
+              "SELECT payload_id, toUnixTimestamp(fetched_at) FROM " + db + ".bronze_payloads FINAL WHERE " + where(key))) {
         first.put(row.get(0), Instant.ofEpochSecond(Long.parseLong(row.get(1))));
+      }
+      for (RawPayload p : latestBronze(key)) {
+        currentOfPart.put(key + "#" + p.part(), p.payloadId());
       }
     }
     Instant now = Instant.now();
     List<RawPayload> stored = new ArrayList<>(payloads.size());
     for (RawPayload p : payloads) {
       Instant f = first.get(p.payloadId());
-      if (f == null) {
+      String part = p.key() + "#" + p.part();
+      if (f == null || !p.payloadId().equals(currentOfPart.get(part))) {
         f = Instant.ofEpochSecond(p.fetchedAt().getEpochSecond());
         first.put(p.payloadId(), f);
       }
+      currentOfPart.put(part, p.payloadId());
       stored.add(p.withFetchedAt(f));
     }
     gateway.insert(

@@ -115,6 +115,21 @@ class ClickHouseWarehouseIT {
   }
 
   @Test
+  void revertedBytesBecomeCurrentAgainWithANewerFetchedAt() {
+    IntervalKey key = Rows.key("caiso", "bronze_revert_it", T0, T0.plusSeconds(3600));
+    Instant t1 = Instant.parse("2024-11-03T10:00:00Z");
+    RawPayload a = RawPayload.of(key, 0, "http://x/a", "text/csv", 200, "A".getBytes(), t1);
+    wh.putBronze(List.of(a));
+    wh.putBronze(List.of(RawPayload.of(key, 0, "http://x/a", "text/csv", 200, "B".getBytes(), t1.plusSeconds(60))));
+    List<RawPayload> back = wh.putBronze(List.of(a.withFetchedAt(t1.plusSeconds(120))));
+    assertEquals(t1.plusSeconds(120), back.get(0).fetchedAt(), "A is current again and newer than B");
+    RawPayload latest = wh.latestBronze(key).get(0);
+    assertEquals(a.payloadId(), latest.payloadId());
+    assertEquals(t1.plusSeconds(120), latest.fetchedAt());
+    assertEquals("2", count("bronze_payloads FINAL WHERE dataset = 'bronze_revert_it'"));
+  }
+
+  @Test
   void stagingIsReplacedPerStageAndIntervalKeyIncludingByAnEmptyWrite() {
     IntervalKey key = Rows.key("caiso", "stg_it", T0, T0.plusSeconds(3600));
     List<CanonicalRecord> a = List.of(Rows.price("caiso", "stg_it", "B", T0, 10, 1), Rows.price("caiso", "stg_it", "A", T0, 11, 1));
