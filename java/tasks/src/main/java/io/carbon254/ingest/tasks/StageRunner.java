@@ -93,8 +93,10 @@ final class StageRunner {
             fields.put("events", r.events());
             fields.put("duration_ms", Duration.between(started, finished).toMillis());
             fields.putAll(r.details());
-            slog.info(key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + r.summary()
-                + " (" + Duration.between(started, finished).toMillis() + " ms)", fields);
+            String human = key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + r.summary()
+                + " (" + Duration.between(started, finished).toMillis() + " ms)";
+            slog.info(human, fields);
+            System.out.println(human);
             Map<String, Object> s = new LinkedHashMap<>(fields);
             s.put("stage", stage.id());
             s.put("summary", r.summary());
@@ -104,6 +106,8 @@ final class StageRunner {
             sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", e.outcome()));
             sinks.warehouse.recordRun(new RunRecord(runId, stage, key, e.outcome(), e.exitCode(), 0, 0, 0, started, finished, e.getMessage()));
             summaries.add(Map.of("stage", stage.id(), "status", e.outcome(), "exit_code", e.exitCode(), "message", e.getMessage()));
+            System.out.println(key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + e.outcome()
+                + ", exit " + e.exitCode() + ": " + e.getMessage());
             throw e;
           }
         }
