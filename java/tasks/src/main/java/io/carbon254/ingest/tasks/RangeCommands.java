@@ -32,7 +32,7 @@ final class RangeCommands {
     @Option(names = "--from", required = true, description = "First market-local date (inclusive), e.g. 2024-11-01")
     String from;
 
-    @Option(names = "--to", required = true, description = "Last market-local date (exclusive), e.g. 2024-11-04")
+    @Option(names = "--to", required = true, description = "Last market-local date (inclusive, as in make backfill), e.g. 2024-11-03")
     String to;
 
     @Option(names = "--run-id", description = "Run id prefix (default backfill-/replay-<time>)")
@@ -50,7 +50,7 @@ final class RangeCommands {
       IngestConfig config = IngestConfig.fromEnv();
       ConnectorSpec spec = ConnectorSpec.load(config, market);
       ConnectorSpec.DatasetSpec ds = spec.dataset(dataset);
-      List<IntervalWindow> windows = windows(spec.timezone(), date("--from", from), date("--to", to), ds.window());
+      List<IntervalWindow> windows = windows(spec.timezone(), date("--from", from), date("--to", to).plusDays(1), ds.window());
       String prefix = runId != null ? runId : verb() + "-" + StageRunner.defaultRunId().substring("manual-".length());
       int worst = ExitCodes.OK;
       int ok = 0;
@@ -89,10 +89,11 @@ final class RangeCommands {
     }
   }
 
-  /** Windows of length {@code step} from local midnight of {@code from} to local midnight of {@code to}; a 1d step follows the local calendar (23/25 h days). */
-  static List<IntervalWindow> windows(ZoneId tz, LocalDate from, LocalDate to, java.time.Duration step) {
+  /** Windows of length {@code step} from local midnight of {@code from} to local midnight of {@code until} (exclusive); a 1d step follows the local calendar (23/25 h days). */
+  static List<IntervalWindow> windows(ZoneId tz, LocalDate from, LocalDate until, java.time.Duration step) {
+    LocalDate to = until;
     if (!to.isAfter(from)) {
-      throw new UsageException("--to " + to + " must be after --from " + from + " (--to is exclusive)");
+      throw new UsageException("--to " + to.minusDays(1) + " is before --from " + from);
     }
     List<IntervalWindow> out = new ArrayList<>();
     Instant end = to.atStartOfDay(tz).toInstant();
@@ -111,7 +112,7 @@ final class RangeCommands {
   }
 
   @Command(name = "backfill", mixinStandardHelpOptions = true,
-      description = "Run all four stages for every window of a market-local date range (--to exclusive). Not-published windows are reported, not fatal.")
+      description = "Run all four stages for every window of a market-local date range (both dates included). Not-published windows are reported, not fatal.")
   static final class Backfill extends Base {
     List<Stage> stages() {
       return List.of(Stage.FETCH, Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD);
