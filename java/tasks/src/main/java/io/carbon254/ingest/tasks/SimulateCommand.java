@@ -1,6 +1,5 @@
 package io.carbon254.ingest.tasks;
 
-import io.carbon254.ingest.connectors.caiso.sim.CaisoSimulator;
 import io.carbon254.ingest.core.Instants;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.config.Durations;
@@ -41,19 +40,19 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    SimulatorOptions o = new SimulatorOptions(port, count, until);
+    SimulatorOptions o = new SimulatorOptions(port, count, until, enforce);
     Simulator sim = null;
-    if (market.equals("caiso")) {
-      sim = CaisoSimulator.start(o, enforce);
-    } else {
-      for (MarketConnector c : java.util.ServiceLoader.load(MarketConnector.class)) {
-        if (c.market().equals(market)) {
+    for (MarketConnector c : java.util.ServiceLoader.load(MarketConnector.class)) {
+      if (c.market().equals(market)) {
+        try {
           sim = c.simulator(o);
+        } catch (UnsupportedOperationException e) {
+          throw new UsageException("no simulator for market '" + market + "'");
         }
       }
     }
     if (sim == null) {
-      throw new UsageException("no simulator for market '" + market + "'");
+      throw new UsageException("no connector for market '" + market + "'");
     }
     Simulator running = sim;
     CountDownLatch stop = new CountDownLatch(1);

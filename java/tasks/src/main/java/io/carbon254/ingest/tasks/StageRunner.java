@@ -15,7 +15,6 @@ import io.carbon254.ingest.core.pipeline.StageResult;
 import io.carbon254.ingest.core.policy.Taxonomy;
 import io.carbon254.ingest.core.sink.RunRecord;
 import io.carbon254.ingest.core.sink.Stage;
-import io.carbon254.ingest.connectors.caiso.CaisoConnector;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -45,10 +44,7 @@ final class StageRunner {
   static MarketConnector connector(String market, JsonLog log) {
     for (MarketConnector c : ServiceLoader.load(MarketConnector.class)) {
       if (c.market().equals(market)) {
-        if (c instanceof CaisoConnector caiso) {
-          caiso.onRetry(msg -> log.warn(msg));
-        }
-        return c;
+        return c.onRetry(log::warn);
       }
     }
     throw new io.carbon254.ingest.core.UsageException("no connector for market '" + market + "'");

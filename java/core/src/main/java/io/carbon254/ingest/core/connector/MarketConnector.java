@@ -11,6 +11,11 @@ public interface MarketConnector {
 
   Dataset dataset(String id, ConnectorContext context);
 
+  /** Where retry notices of the connector's HTTP client go (the task's structured log). */
+  default MarketConnector onRetry(java.util.function.Consumer<String> log) {
+    return this;
+  }
+
   /** A real-format stand-in for the market's API on loopback ({@code ingest simulate}). */
   default Simulator simulator(SimulatorOptions options) {
     throw new UnsupportedOperationException("no simulator for " + market());

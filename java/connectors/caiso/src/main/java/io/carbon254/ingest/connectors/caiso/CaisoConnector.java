@@ -39,6 +39,7 @@ public final class CaisoConnector implements MarketConnector {
     return this;
   }
 
+  @Override
   public CaisoConnector onRetry(Consumer<String> log) {
     this.retryLog = log;
     return this;

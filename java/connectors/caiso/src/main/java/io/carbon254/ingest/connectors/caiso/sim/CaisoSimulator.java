@@ -56,7 +56,7 @@ public final class CaisoSimulator implements Simulator {
   }
 
   public static CaisoSimulator start(SimulatorOptions o) {
-    return start(o, Duration.ZERO);
+    return start(o, o.enforcedSpacing());
   }
 
   /** @param enforcedSpacing answer 429 to requests closer than this (zero: never) */
