@@ -27,8 +27,8 @@ final class Sinks implements AutoCloseable {
         .sorted((a, b) -> Boolean.compare(a.fallback(), b.fallback())).toList();
   }
 
-  static <T> T pick(IngestConfig config, Function<SinkProvider, Optional<T>> f, T none) {
-    for (SinkProvider p : providers()) {
+  static <T> T pick(List<SinkProvider> providers, Function<SinkProvider, Optional<T>> f, T none) {
+    for (SinkProvider p : providers) {
       Optional<T> t = f.apply(p);
       if (t.isPresent()) {
         return t.get();
@@ -38,12 +38,13 @@ final class Sinks implements AutoCloseable {
   }
 
   static Sinks open(IngestConfig config) {
-    Warehouse w = pick(config, p -> p.warehouse(config), null);
+    List<SinkProvider> providers = providers();
+    Warehouse w = pick(providers, p -> p.warehouse(config), null);
     EventSink e = null;
     try {
       w.ensureSchema();
-      e = pick(config, p -> p.events(config), null);
-      CacheWarmer c = pick(config, p -> p.cache(config), CacheWarmer.NONE);
+      e = pick(providers, p -> p.events(config), null);
+      CacheWarmer c = pick(providers, p -> p.cache(config), CacheWarmer.NONE);
       return new Sinks(w, e, c);
     } catch (RuntimeException ex) {
       if (e != null) {

@@ -94,10 +94,6 @@ public final class IngestConfig {
     return get("INGEST_SUMMARY_FILE").map(Path::of);
   }
 
-  public boolean strict() {
-    return "1".equals(get("INGEST_STRICT").orElse("0"));
-  }
-
   private static Optional<Path> existingDir(String rel) {
     Path p = Path.of(rel);
     return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();

@@ -29,14 +29,6 @@ public sealed interface CanonicalRecord permits PriceRecord, LoadRecord, FuelMix
 
   /** The natural key as one stable string, e.g. {@code caiso|lmp_rt_5min|RT|LMP|TH_SP15_GEN-APND|2024-11-03T08:00:00Z}. */
   default String naturalKey() {
-    Object[] v = values();
-    StringBuilder sb = new StringBuilder();
-    for (int i : kind().naturalKeyIndexes()) {
-      if (!sb.isEmpty()) {
-        sb.append('|');
-      }
-      sb.append(v[i]);
-    }
-    return sb.toString();
+    return kind().naturalKeyOf(values());
   }
 }

@@ -118,8 +118,16 @@ public enum RecordKind {
     return naturalKey;
   }
 
-  int[] naturalKeyIndexes() {
-    return naturalKeyIndexes;
+  /** The natural key of a row given as values in {@link #columns()} order, joined with {@code |}. */
+  public String naturalKeyOf(Object[] values) {
+    StringBuilder sb = new StringBuilder();
+    for (int i : naturalKeyIndexes) {
+      if (!sb.isEmpty()) {
+        sb.append('|');
+      }
+      sb.append(values[i]);
+    }
+    return sb.toString();
   }
 
   public int indexOf(String column) {

@@ -49,7 +49,7 @@ public final class EventFactory {
     List<Column> cols = r.kind().columns();
     Object[] v = r.values();
     Map<String, Object> f = new LinkedHashMap<>();
-    String nk = r.naturalKey();
+    String nk = r.kind().naturalKeyOf(v);
     f.put("event_id", deterministicId(topic, nk + "|" + r.version() + "|" + contentDigest(v)));
     for (int i = 0; i < cols.size(); i++) {
       f.put(cols.get(i).name(), v[i]);

@@ -49,10 +49,6 @@ final class OasisPayload {
     }
   }
 
-  static Instant instant(RawPayload p, Csv.Row row, String column) {
-    return instant(p, row, column, row.csv().column(column), new java.util.HashMap<>());
-  }
-
   /** A GMT column by index, memoized per payload (a payload repeats a few dozen distinct instants). */
   static Instant instant(RawPayload p, Csv.Row row, String column, int index, java.util.Map<String, Instant> memo) {
     String v = row.get(index);
@@ -64,20 +60,12 @@ final class OasisPayload {
     return t;
   }
 
-  static String text(RawPayload p, Csv.Row row, String column) {
-    return text(p, row, column, row.csv().column(column));
-  }
-
   static String text(RawPayload p, Csv.Row row, String column, int index) {
     String v = row.get(index);
     if (v == null) {
       throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field " + column + ": empty");
     }
     return v;
-  }
-
-  static double number(RawPayload p, Csv.Row row, String column) {
-    return number(p, row, column, row.csv().column(column));
   }
 
   static double number(RawPayload p, Csv.Row row, String column, int index) {

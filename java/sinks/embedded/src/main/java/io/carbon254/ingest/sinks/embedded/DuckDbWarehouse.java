@@ -203,22 +203,31 @@ public final class DuckDbWarehouse implements Warehouse {
     });
   }
 
-  /** Payload id of the current payload of each part of a key. */
+  /** Payload id of the current payload of each part of a key (ids only: no payload bodies read). */
   private Map<Integer, String> latestIds(IntervalKey key) {
     Map<Integer, String> ids = new HashMap<>();
-    for (RawPayload p : latestBronze(key)) {
-      ids.put(p.part(), p.payloadId());
+    try (PreparedStatement ps = conn.prepareStatement("SELECT part, payload_id FROM (" + LATEST_PER_PART + ") WHERE rn = 1")) {
+      bindKey(ps, key, 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.put(rs.getInt(1), rs.getString(2));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw fail("read Bronze", e);
     }
-    return ids;
   }
+
+  /** Bronze rows of one interval key ranked per part, most recently fetched first ({@code rn = 1}). */
+  private static final String LATEST_PER_PART = """
+      SELECT *, row_number() OVER (PARTITION BY part ORDER BY last_fetched_at DESC, fetched_at DESC) AS rn
+      FROM bronze_payloads WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?""";
 
   @Override
   public List<RawPayload> latestBronze(IntervalKey key) {
-    String sql = """
-        SELECT payload_id, part, url, content_type, http_status, sha256, fetched_at, body FROM (
-          SELECT *, row_number() OVER (PARTITION BY part ORDER BY last_fetched_at DESC, fetched_at DESC) AS rn
-          FROM bronze_payloads WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?)
-        WHERE rn = 1 ORDER BY part""";
+    String sql = "SELECT payload_id, part, url, content_type, http_status, sha256, fetched_at, body FROM ("
+        + LATEST_PER_PART + ") WHERE rn = 1 ORDER BY part";
     try (PreparedStatement ps = conn.prepareStatement(sql)) {
       bindKey(ps, key, 1);
       List<RawPayload> out = new ArrayList<>();

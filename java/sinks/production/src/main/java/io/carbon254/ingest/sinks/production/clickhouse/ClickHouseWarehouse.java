@@ -94,8 +94,8 @@ public final class ClickHouseWarehouse implements Warehouse {
               "SELECT payload_id, toUnixTimestamp(fetched_at) FROM " + db + ".bronze_payloads FINAL WHERE " + where(key))) {
         first.put(row.get(0), Instant.ofEpochSecond(Long.parseLong(row.get(1))));
       }
-      for (RawPayload p : latestBronze(key)) {
-        currentOfPart.put(key + "#" + p.part(), p.payloadId());
+      for (List<String> row : gateway.select("read Bronze of " + key, currentPerPartSql(key))) {
+        currentOfPart.put(key + "#" + row.get(0), row.get(1));
       }
     }
     Instant now = Instant.now();
@@ -143,15 +143,20 @@ public final class ClickHouseWarehouse implements Warehouse {
     // as the embedded warehouse orders them.
     String sql =
         "SELECT payload_id, part, url, content_type, http_status, sha256, toUnixTimestamp(fetched_at), hex(body) FROM "
-            + db + ".bronze_payloads FINAL WHERE " + where(key) + " AND payload_id IN (SELECT argMax(payload_id,"
-            + " (last_fetched_at, fetched_at, payload_id)) FROM " + db + ".bronze_payloads WHERE " + where(key)
-            + " GROUP BY part) ORDER BY part";
+            + db + ".bronze_payloads FINAL WHERE " + where(key) + " AND payload_id IN (SELECT current FROM ("
+            + currentPerPartSql(key) + ")) ORDER BY part";
     List<RawPayload> out = new ArrayList<>();
     for (List<String> r : gateway.select("read Bronze of " + key, sql)) {
       out.add(new RawPayload(r.get(0), key, Integer.parseInt(r.get(1)), r.get(2), r.get(3), Integer.parseInt(r.get(4)),
           HexFormat.of().parseHex(r.get(7)), r.get(5), Instant.ofEpochSecond(Long.parseLong(r.get(6)))));
     }
     return out;
+  }
+
+  /** {@code part, current}: the id of the most recently fetched payload of each part (no bodies read). */
+  private String currentPerPartSql(IntervalKey key) {
+    return "SELECT part, argMax(payload_id, (last_fetched_at, fetched_at, payload_id)) AS current FROM " + db
+        + ".bronze_payloads WHERE " + where(key) + " GROUP BY part";
   }
 
   // ------------------------------------------------------------------------------------ staging
