@@ -28,9 +28,9 @@ t0=$(date +%s)
 for ds in "${datasets[@]}"; do
   s=$(date +%s)
   if ! "$ingest" run --market caiso --dataset "$ds" --interval-start "$start" --interval-end "$end" \
-      --run-id "demo-$ds-2024-11-03" 2>"$INGEST_HOME/demo-$ds.log"; then
+      --run-id "demo-$ds-2024-11-03" >"$INGEST_HOME/demo-$ds.log" 2>&1; then
     echo "demo: $ds failed; log: $INGEST_HOME/demo-$ds.log" >&2
-    tail -3 "$INGEST_HOME/demo-$ds.log" >&2
+    grep -v "^{" "$INGEST_HOME/demo-$ds.log" | tail -3 >&2
     exit 1
   fi
   printf '  %-14s ok in %ss\n' "$ds" "$(( $(date +%s) - s ))"
