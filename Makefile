@@ -15,8 +15,10 @@ TEST_TARGETS :=
 
 .PHONY: help build jdk demo test test-java clean bench
 
-help: ## List the targets
-	@grep -hE '^[a-zA-Z0-9_.-]+:.*?## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}'
+help: ## List the targets (colours only on a terminal)
+	@if [ -t 1 ]; then c='\033[36m'; r='\033[0m'; else c=; r=; fi; \
+	  grep -hE '^[a-zA-Z0-9_.-]+:.*?## ' $(MAKEFILE_LIST) | sort | \
+	  awk -v c="$$c" -v r="$$r" 'BEGIN {FS = ":.*?## "}; {printf "  %s%-22s%s %s\n", c, $$1, r, $$2}'
 
 jdk: ## Show the JDK >= 21 the build uses
 	@$(ROOT)/scripts/find-jdk.sh

@@ -6,12 +6,13 @@ AF_PY := $(AF_VENV)/bin/python
 AF_STAMP := $(AF_VENV)/.installed
 AF := $(ROOT)/airflow/scripts/airflow.sh
 AF_CLI := PYTHONPATH=$(ROOT)/airflow/plugins $(ROOT)/$(AF_PY) -m ingest_airflow.cli
+AF_OPS := $(ROOT)/airflow/scripts/ops.sh
 AF_PY_SRC := airflow/dags airflow/plugins airflow/tests
 
 TEST_TARGETS += test-airflow
 
 .PHONY: airflow-venv airflow-constraints test-airflow airflow-lint airflow-up airflow-down airflow-dags \
-	backfill pause unpause clear-task run-interval
+	backfill backfill-status trigger pause unpause clear-task run-interval
 
 $(AF_STAMP): airflow/requirements.txt airflow/constraints.txt
 	@rm -f $(AF_STAMP)
@@ -49,24 +50,29 @@ airflow-dags: $(AF_STAMP) ## List the DAGs and import errors of the local Airflo
 	@$(AF) dags list -o table 2>/dev/null
 	@$(AF) dags list-import-errors 2>/dev/null
 
-backfill: $(AF_STAMP) ## Backfill DAG=ingest_caiso_daily FROM=2024-11-02 TO=2024-11-03 (market-local dates, inclusive) [DRY_RUN=1]
-	@test -n "$(DAG)" -a -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill DAG=ingest_caiso_daily FROM=2024-11-02 TO=2024-11-03 [DRY_RUN=1]" >&2; exit 2; }
-	@range=$$($(AF_CLI) backfill-range $(ROOT)/connectors $(DAG) $(FROM) $(TO)) || exit 2; set -- $$range; \
-	  echo "+ airflow backfill create --dag-id $(DAG) --from-date $$1 --to-date $$2 $(if $(DRY_RUN),--dry-run)"; \
-	  $(AF) backfill create --dag-id $(DAG) --from-date "$$1" --to-date "$$2" $(if $(DRY_RUN),--dry-run)
+backfill: $(AF_STAMP) ## Backfill DAG=ingest_caiso_daily FROM=2024-11-02 TO=2024-11-04 (market days, inclusive; DST days whole); waits and shows progress [DRY_RUN=1] [REPROCESS=failed|completed|none] [NO_WAIT=1] [UNPAUSE=1]
+	@test -n "$(DAG)" -a -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make backfill DAG=ingest_caiso_daily FROM=2024-11-02 TO=2024-11-04 [DRY_RUN=1] [REPROCESS=failed|completed|none] [NO_WAIT=1] [UNPAUSE=1]" >&2; exit 2; }
+	@$(AF_OPS) backfill $(DAG) $(FROM) $(TO) --reprocess $(or $(REPROCESS),failed) $(if $(DRY_RUN),--dry-run) $(if $(NO_WAIT),--no-wait) $(if $(UNPAUSE),--unpause)
 
-pause: $(AF_STAMP) ## Pause every DAG of MARKET=caiso (e.g. during a hotfix)
+backfill-status: $(AF_STAMP) ## Progress of the latest backfill of DAG=ingest_caiso_daily [WAIT=1]
+	@test -n "$(DAG)" || { echo "usage: make backfill-status DAG=ingest_caiso_daily [WAIT=1]" >&2; exit 2; }
+	@$(AF_OPS) status $(DAG) $(if $(WAIT),--wait)
+
+trigger: $(AF_STAMP) ## Manual run of DAG for one market day DAY=2024-11-03, or an interval START=… END=… (UTC instants)
+	@test -n "$(DAG)" -a \( -n "$(DAY)" -o -n "$(START)" \) || { echo "usage: make trigger DAG=ingest_caiso_daily DAY=2024-11-03 | START=2024-11-03T08:00:00Z END=2024-11-03T09:00:00Z" >&2; exit 2; }
+	@$(AF_OPS) trigger $(DAG) $(if $(DAY),--day $(DAY)) $(if $(START),--start $(START)) $(if $(END),--end $(END))
+
+pause: $(AF_STAMP) ## Pause every DAG of MARKET=caiso (e.g. during a hotfix); prints each DAG's new state
 	@test -n "$(MARKET)" || { echo "usage: make pause MARKET=caiso" >&2; exit 2; }
-	@for d in $$($(AF_CLI) dags $(ROOT)/connectors $(MARKET)); do $(AF) dags pause "$$d" -y 2>/dev/null || exit 1; done
+	@dags=$$($(AF_CLI) dags $(ROOT)/connectors $(MARKET)) || exit 2; $(AF_OPS) pause $$dags
 
-unpause: $(AF_STAMP) ## Unpause every DAG of MARKET=caiso
+unpause: $(AF_STAMP) ## Unpause every DAG of MARKET=caiso; prints each DAG's new state
 	@test -n "$(MARKET)" || { echo "usage: make unpause MARKET=caiso" >&2; exit 2; }
-	@for d in $$($(AF_CLI) dags $(ROOT)/connectors $(MARKET)); do $(AF) dags unpause "$$d" -y 2>/dev/null || exit 1; done
+	@dags=$$($(AF_CLI) dags $(ROOT)/connectors $(MARKET)) || exit 2; $(AF_OPS) unpause $$dags
 
-clear-task: $(AF_STAMP) ## Clear one task for one interval: DAG=ingest_caiso_5min TASK=lmp_rt_5min.normalize AT=<logical date = interval start, ISO> [DOWNSTREAM=1]
-	@test -n "$(DAG)" -a -n "$(TASK)" -a -n "$(AT)" || { echo "usage: make clear-task DAG=ingest_caiso_5min TASK=lmp_rt_5min.normalize AT=2024-11-03T08:00:00+00:00 [DOWNSTREAM=1]" >&2; exit 2; }
-	$(AF) tasks clear $(DAG) --task-regex '^$(subst .,\.,$(TASK))$$' --start-date '$(AT)' --end-date '$(AT)' --yes $(if $(DOWNSTREAM),--downstream)
-	@echo "cleared $(TASK) of the $(DAG) run with logical date $(AT)$(if $(DOWNSTREAM), and its downstream tasks); the scheduler runs it again"
+clear-task: $(AF_STAMP) ## Re-run one task of one run: DAG=ingest_caiso_5min TASK=lmp_rt_5min.normalize AT=<market day or interval start>|RUN_ID=<id> [DOWNSTREAM=1]
+	@test -n "$(DAG)" -a -n "$(TASK)" -a \( -n "$(AT)" -o -n "$(RUN_ID)" \) || { echo "usage: make clear-task DAG=ingest_caiso_5min TASK=lmp_rt_5min.normalize AT=2024-11-03T08:00:00Z|RUN_ID=<run id> [DOWNSTREAM=1]" >&2; exit 2; }
+	@$(AF_OPS) clear $(DAG) $(TASK) $(if $(AT),--at $(AT)) $(if $(RUN_ID),--run-id '$(RUN_ID)') $(if $(DOWNSTREAM),--downstream)
 
 run-interval: ## Run the JAR by hand for one interval: MARKET=caiso DATASET=lmp_rt_5min START=2024-11-03T08:00:00Z END=2024-11-03T08:05:00Z [STAGE=run]
 	@test -n "$(MARKET)" -a -n "$(DATASET)" -a -n "$(START)" -a -n "$(END)" || { echo "usage: make run-interval MARKET=caiso DATASET=lmp_rt_5min START=2024-11-03T08:00:00Z END=2024-11-03T08:05:00Z [STAGE=run]" >&2; exit 2; }

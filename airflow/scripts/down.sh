@@ -16,4 +16,8 @@ for pidfile in "$state"/airflow.pid "$state"/sim-*.pid; do
   fi
   rm -f "$pidfile"
 done
+if "$(dirname "${BASH_SOURCE[0]}")/postgres.sh" status | grep -q ': up'; then
+  "$(dirname "${BASH_SOURCE[0]}")/postgres.sh" down
+  stopped=1
+fi
 [ "$stopped" = 1 ] || echo "nothing running"

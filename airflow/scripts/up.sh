@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make airflow-up`: a local Airflow 3 (api-server, scheduler, dag-processor, triggerer via
-# `airflow standalone`) on SQLite in .airflow/, DAGs from this checkout, the local runner,
-# the embedded warehouse in .ingest/, and each market's simulator as its ISO endpoint.
+# `airflow standalone`, LocalExecutor) on a PostgreSQL metadata database in .airflow/postgres,
+# DAGs from this checkout, the local runner, the embedded warehouse in .ingest/, and each
+# market's simulator as its ISO endpoint.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$INGEST_REPO"
@@ -46,6 +47,9 @@ if alive "$state/airflow.pid"; then
   exit 0
 fi
 
+if [ "${INGEST_AIRFLOW_DB:-postgres}" != sqlite ]; then
+  "$(dirname "${BASH_SOURCE[0]}")/postgres.sh" up
+fi
 airflow db migrate > "$AIRFLOW_HOME/db-migrate.log" 2>&1 || { cat "$AIRFLOW_HOME/db-migrate.log" >&2; exit 1; }
 PYTHONPATH=airflow/plugins python -m ingest_airflow.cli pools connectors | while IFS=$'\t' read -r pool slots desc; do
   airflow pools set "$pool" "$slots" "$desc" > /dev/null 2>&1

@@ -75,7 +75,7 @@ def test_dags_are_registered_without_import_errors(af_env):
 def test_cli_render_gives_the_interval_in_utc(af_env, runner):
     env = dict(af_env, INGEST_TASK_RUNNER=runner, INGEST_TASK_IMAGE="registry.example/ingest-task:9")
     out = run(
-        [AIRFLOW, "tasks", "render", "ingest_caiso_5min", "lmp_rt_5min.fetch", "2024-11-03T08:05:00+00:00"], env
+        [AIRFLOW, "tasks", "render", "ingest_caiso_5min", "lmp_rt_5min.fetch", "2024-11-03T08:00:00+00:00"], env
     ).stdout
     assert (
         "'fetch', '--market', 'caiso', '--dataset', 'lmp_rt_5min', "
@@ -146,7 +146,7 @@ def query_count(env: dict[str, str], sql: str) -> int:
 
 def test_dags_test_runs_the_jar_for_one_caiso_interval(af_env, simulator):
     env = dict(af_env, INGEST_CAISO_BASE_URL=simulator, INGEST_CAISO_REQUEST_SPACING="0s")
-    proc = run([AIRFLOW, "dags", "test", "ingest_caiso_5min", "2024-11-03T08:05:00+00:00"], env, timeout=600)
+    proc = run([AIRFLOW, "dags", "test", "ingest_caiso_5min", "2024-11-03T08:00:00+00:00"], env, timeout=600)
     log = proc.stdout + proc.stderr
     for stage in ("fetch", "normalize", "enrich", "load"):
         expected = (
@@ -155,8 +155,8 @@ def test_dags_test_runs_the_jar_for_one_caiso_interval(af_env, simulator):
         )
         assert re.search(expected, log), stage
     runs = json_out(run([AIRFLOW, "dags", "list-runs", "ingest_caiso_5min", "-o", "json"], env).stdout)
-    # `dags test` runs with the given logical date; the run's interval ends there.
-    (dag_run,) = [r for r in runs if r["logical_date"].startswith("2024-11-03T08:05:00")]
+    # `dags test` runs with the given logical date; the run's interval starts there.
+    (dag_run,) = [r for r in runs if r["logical_date"].startswith("2024-11-03T08:00:00")]
     assert dag_run["state"] == "success", dag_run
     states = json_out(
         run([AIRFLOW, "tasks", "states-for-dag-run", "ingest_caiso_5min", dag_run["run_id"], "-o", "json"], env).stdout

@@ -17,15 +17,15 @@ from ingest_airflow.sensors import PublishedWaitSensor
 from ingest_airflow.spec import SpecError, load_market
 
 from conftest import CONNECTORS, market_files
-from helpers import dags, interval_ending
+from helpers import dags, interval_of
 
 RUNNERS = ("kubernetes", "local")
 STAGES = ["fetch", "normalize", "enrich", "load"]
 TEMPLATED = [
     "--interval-start",
-    "{{ data_interval_start | iso_utc }}",
+    "{{ run_interval(params, data_interval_start, data_interval_end).start }}",
     "--interval-end",
-    "{{ data_interval_end | iso_utc }}",
+    "{{ run_interval(params, data_interval_start, data_interval_end).end }}",
     "--run-id",
     "{{ run_id }}",
 ]
@@ -93,19 +93,26 @@ def test_timetables_are_data_intervals_in_the_market_timezone():
     built = dags("local")
     for dag_id in ("ingest_caiso_5min", "ingest_caiso_15min", "ingest_caiso_daily"):
         tt = built[dag_id].timetable
-        assert type(tt).__name__ == "CronDataIntervalTimetable"
+        assert type(tt).__name__ == "MarketTimetable"
         assert str(tt.timezone) == "America/Los_Angeles"
-    # The 5-minute interval that ends at 08:05Z.
-    assert interval_ending(built["ingest_caiso_5min"], "2024-11-03T08:05:00Z") == (
+        assert "America/Los_Angeles" in tt.summary
+        assert "America/Los_Angeles" in tt.description
+    # A run with logical date L loads the interval that starts at L, like the scheduled run of L.
+    assert interval_of(built["ingest_caiso_5min"], "2024-11-03T08:00:00Z") == (
+        "2024-11-03T08:00:00+00:00",
+        "2024-11-03T08:05:00+00:00",
+    )
+    # A moment inside an interval gives that interval.
+    assert interval_of(built["ingest_caiso_5min"], "2024-11-03T08:02:00Z") == (
         "2024-11-03T08:00:00+00:00",
         "2024-11-03T08:05:00+00:00",
     )
     # A daily window is the market-local day: 2024-11-03 (fall-back) lasts 25 h, 2024-03-10 23 h.
-    assert interval_ending(built["ingest_caiso_daily"], "2024-11-04T08:00:00Z") == (
+    assert interval_of(built["ingest_caiso_daily"], "2024-11-03T07:00:00Z") == (
         "2024-11-03T07:00:00+00:00",
         "2024-11-04T08:00:00+00:00",
     )
-    assert interval_ending(built["ingest_caiso_daily"], "2024-03-11T07:00:00Z") == (
+    assert interval_of(built["ingest_caiso_daily"], "2024-03-10T08:00:00Z") == (
         "2024-03-10T08:00:00+00:00",
         "2024-03-11T07:00:00+00:00",
     )
@@ -120,7 +127,9 @@ def test_lag_is_a_wait_until_interval_end_plus_lag():
             wait = dag.get_task(f"{ds.id}.wait_published")
             assert isinstance(wait, PublishedWaitSensor)
             seconds = int(ds.lag.total_seconds())
-            assert wait.target_time == f"{{{{ data_interval_end | after_seconds({seconds}) }}}}"
+            assert wait.target_time == (
+                f"{{{{ run_interval(params, data_interval_start, data_interval_end).end | after_seconds({seconds}) }}}}"
+            )
             assert dag.get_task(f"{ds.id}.fetch").upstream_task_ids == {wait.task_id}
         else:
             assert f"{ds.id}.wait_published" not in dag.task_dict

@@ -93,3 +93,45 @@ def test_environment_withholds_airflow_settings_only():
         "/tmp/s.json",
     )
     assert env == {"PATH": "/bin", "INGEST_HOME": "/d", "REDIS_URL": "redis://r", "INGEST_SUMMARY_FILE": "/tmp/s.json"}
+
+
+LEVELS = """#!/usr/bin/env bash
+echo '{"ts":"t","level":"INFO","msg":"stage started"}' >&2
+echo '{"ts":"t","level":"WARN","msg":"retrying after HTTP 503"}' >&2
+echo '{"ts":"t","level":"ERROR","msg":"payload rejected"}' >&2
+echo 'caiso/lmp_rt_5min fetch: 1 payload (12 ms)'
+echo '{"ts":"t","level":"INFO","msg":"timing","jvm_start_ms":400,"setup_ms":600,"lock_wait_ms":0,'\
+'"stage_ms":2000,"close_ms":100,"total_ms":3100}' >&2
+printf '{}' > "$INGEST_SUMMARY_FILE"
+"""
+
+
+def test_the_jar_log_levels_and_the_overhead_reach_the_task_log(tmp_path, monkeypatch, capsys):
+    script = tmp_path / "ingest"
+    script.write_text(LEVELS)
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("INGEST_BIN", str(script))
+    operator().execute({})
+    out = capsys.readouterr().out  # the task logger's lines: "<ts> [<level>] <message> [logger] ..."
+
+    def level_of(text: str) -> str:
+        (line,) = [line for line in out.splitlines() if text in line]
+        return line.split("[", 1)[1].split("]", 1)[0].strip()
+
+    assert level_of('"msg":"retrying after HTTP 503"') == "warning"
+    assert level_of('"msg":"payload rejected"') == "error"
+    assert level_of('"msg":"stage started"') == "info"
+    assert level_of("caiso/lmp_rt_5min fetch: 1 payload") == "info"
+    assert "= JAR 3.1 s (jvm start 0.4 s, setup 0.6 s, lock wait 0.0 s, stages 2.0 s, close 0.1 s)" in out
+    assert level_of("outside the JAR") == "info"
+
+
+def test_line_levels():
+    import logging
+
+    from ingest_airflow.local import line_level, overhead_line
+
+    assert line_level('{"level":"WARN","msg":"x"}')[0] == logging.WARNING
+    assert line_level("Exception in thread main java.lang.OutOfMemoryError")[0] == logging.ERROR
+    assert line_level("{not json}")[0] == logging.INFO
+    assert overhead_line(2.0, None) == "task process: 2.0 s wall (the JAR wrote no timing line)"

@@ -228,3 +228,32 @@ def test_backfill_range_uses_market_local_days():
     # 2024-11-03 is the fall-back day: it ends in PST.
     assert local_bound("2024-11-03", la, end=True) == "2024-11-03T23:59:59-08:00"
     assert local_bound("2024-11-03T08:00:00Z", la, end=True) == "2024-11-03T08:00:00Z"
+
+
+def test_http_budgets_and_max_window_are_optional_and_typed(tmp_path):
+    m = load_market(CAISO)
+    assert m.http.attempt_timeout == dt.timedelta(seconds=30)
+    assert m.http.part_timeout == dt.timedelta(minutes=2)
+    data = caiso_data()
+    del data["http"]
+    data["datasets"]["lmp_rt_5min"]["max_window"] = "1d"
+    m = load_market(write(tmp_path, data))
+    assert m.http.part_timeout is None
+    assert m.datasets[0].max_window == dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "key", "problem"),
+    [
+        (lambda d: d["http"].update(read_timeout="5s"), "http.read_timeout", "unknown key"),
+        (lambda d: d["http"].update(part_timeout="2 minutes"), "http.part_timeout", "expected a duration"),
+        (lambda d: d["http"].update(attempt_timeout="5m", part_timeout="1m"), "http.part_timeout", "shorter"),
+        (lambda d: d["datasets"]["lmp_rt_5min"].update(max_window="1m"), "datasets.lmp_rt_5min.max_window", "shorter"),
+    ],
+)
+def test_http_and_max_window_errors_name_the_key(tmp_path, mutate, key, problem):
+    data = caiso_data()
+    mutate(data)
+    err = error_of(tmp_path, data)
+    assert err.key == key
+    assert problem in err.problem

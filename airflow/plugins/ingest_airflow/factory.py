@@ -9,6 +9,7 @@ database calls at parse time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 from pathlib import Path
@@ -16,10 +17,10 @@ from pathlib import Path
 import pendulum
 from airflow.sdk import (
     DAG,
-    CronDataIntervalTimetable,
     DeadlineAlert,
     DeadlineReference,
     DeltaDataIntervalTimetable,
+    Param,
     SyncCallback,
     TaskGroup,
     chain,
@@ -28,9 +29,11 @@ from airflow.sdk import (
 from ingest_airflow.runners import STAGES, PodSettings, runner_from_env, stage_task
 from ingest_airflow.sensors import PublishedWaitSensor
 from ingest_airflow.spec import DatasetSpec, MarketSpec, SpecError, format_duration, load_all
-from ingest_airflow.templating import FILTERS
+from ingest_airflow.templating import DATETIME_PATTERN, FILTERS, run_interval
+from ingest_airflow.timetables import MarketTimetable
 
 log = logging.getLogger(__name__)
+RUN_INTERVAL = "run_interval(params, data_interval_start, data_interval_end)"
 RETRY_BACKOFF = 2.0  # each retry waits twice as long as the previous one, up to max_retry_delay
 
 
@@ -83,11 +86,44 @@ def market_dags(market: MarketSpec, runner: str, pod: PodSettings | None = None)
 
 
 def timetable(market: MarketSpec, dataset: DatasetSpec):
-    """Data-interval timetables only: an interval is never zero-length."""
+    """Data-interval timetables only: an interval is never zero-length. A cron schedule is the
+    market calendar (MarketTimetable: the UI shows it in the market's time zone, and a run
+    with a logical date loads the interval starting there); a duration is a fixed period."""
     delta = dataset.schedule_delta
     if delta is not None:
         return DeltaDataIntervalTimetable(delta)
-    return CronDataIntervalTimetable(dataset.schedule, timezone=market.timezone)
+    return MarketTimetable(dataset.schedule, market.timezone, market=market.market, cadence=dataset.cadence)
+
+
+def run_params(market: MarketSpec, cadence: str) -> dict[str, Param]:
+    """What a person may give when triggering a run by hand (UI form, REST API, make trigger):
+    one market day, or one explicit interval. Validated at trigger time; scheduled and
+    backfill runs leave them empty and load their data interval."""
+    return {
+        "market_day": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            title="Market day",
+            description=f"A {market.timezone} date (YYYY-MM-DD): the run loads that whole local day "
+            "(23, 24 or 25 hours). Leave empty to load the run's data interval.",
+        ),
+        "interval_start": Param(
+            None,
+            type=["null", "string"],
+            pattern=DATETIME_PATTERN,
+            title="Interval start (UTC instant)",
+            description="With interval_end: an explicit interval, e.g. 2024-11-03T08:00:00Z, on the dataset's "
+            f"{cadence} grid (the task exits 2 and names the nearest valid interval otherwise).",
+        ),
+        "interval_end": Param(
+            None,
+            type=["null", "string"],
+            pattern=DATETIME_PATTERN,
+            title="Interval end (UTC instant, exclusive)",
+            description="With interval_start.",
+        ),
+    }
 
 
 def cadence_dag(
@@ -119,6 +155,8 @@ def cadence_dag(
             "execution_timeout": d.execution_timeout,
         },
         user_defined_filters=dict(FILTERS),
+        user_defined_macros={"run_interval": functools.partial(run_interval, timezone=market.timezone)},
+        params=run_params(market, cadence),
         deadline=_freshness_alert(market, dag_id, datasets) if freshness_alerts(runner) else None,
     )
     with dag:
@@ -128,7 +166,7 @@ def cadence_dag(
                 if ds.lag > dt.timedelta(0):
                     wait = PublishedWaitSensor(
                         task_id="wait_published",
-                        target_time=f"{{{{ data_interval_end | after_seconds({int(ds.lag.total_seconds())}) }}}}",
+                        target_time=f"{{{{ {RUN_INTERVAL}.end | after_seconds({int(ds.lag.total_seconds())}) }}}}",
                         doc_md=f"Waits until interval end + lag ({format_duration(ds.lag)}): {market.market} "
                         f"publishes {ds.id} no earlier.",
                         timeout=int((ds.lag + d.execution_timeout).total_seconds()),
@@ -170,6 +208,10 @@ def _freshness_alert(market: MarketSpec, dag_id: str, datasets: tuple[DatasetSpe
     )
 
 
+def _period(cadence: str) -> str:
+    return "one market day, 23, 24 or 25 hours" if cadence == "daily" else f"one {cadence} period"
+
+
 def _doc_md(market: MarketSpec, cadence: str, datasets: tuple[DatasetSpec, ...], runner: str) -> str:
     d = market.defaults
     fmt = format_duration
@@ -183,9 +225,16 @@ def _doc_md(market: MarketSpec, cadence: str, datasets: tuple[DatasetSpec, ...],
 
 Generated from `connectors/{market.source.name}` (the single declaration of the market).
 Each dataset is a task group `fetch » normalize » enrich » load`; every task runs
-`ingest <stage> --market {market.market} --dataset <id> --interval-start <run's data interval start>
---interval-end <end> --run-id <run id>` ({"local process" if runner == "local" else "KubernetesPodOperator"}).
+`ingest <stage> --market {market.market} --dataset <id> --interval-start <start> --interval-end <end>
+--run-id <run id>` ({"local process" if runner == "local" else "KubernetesPodOperator"}).
 Datasets with a lag start with `wait_published` (interval end + lag).
+
+**Which interval a run loads.** Scheduled and backfill runs: their data interval, from the market
+calendar in {market.timezone} ({_period(cadence)}).
+A manual run: the run parameters `market_day` (a {market.timezone} date) or `interval_start` +
+`interval_end` (UTC instants on the dataset's grid); without them, the interval that starts at
+its logical date. A manual run with neither fails with a message saying what to pass.
+Shown in the run's conf; `make trigger DAG={market.dag_id(cadence)} DAY=YYYY-MM-DD` sets both.
 
 | dataset | kind | what | schedule ({market.timezone}) | window | lag | freshness |
 |---|---|---|---|---|---|---|

@@ -9,10 +9,12 @@ retry (1 bug, 3 upstream unavailable).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shlex
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,6 +27,44 @@ EXIT_NOT_PUBLISHED = 99
 EXIT_NO_RETRY = {2: "usage or configuration error", 4: "payload rejected or quality gate failed"}
 # Airflow's own settings and credentials stay out of the task's environment.
 _WITHHELD_PREFIXES = ("AIRFLOW__", "AIRFLOW_CONN_", "AIRFLOW_VAR_", "_AIRFLOW")
+# The JAR's JSON log levels -> Python logging levels, so WARN/ERROR lines stay WARN/ERROR in the task log.
+_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARN": logging.WARNING, "WARNING": logging.WARNING,
+           "ERROR": logging.ERROR}  # fmt: skip
+
+
+def line_level(line: str) -> tuple[int, dict | None]:
+    """The logging level of one line of the JAR's output (a JSON log line carries ``level``; a
+    plain line, such as the stage summary on stdout or a JVM message, is INFO) and the parsed
+    JSON object, if it is one."""
+    text = line.strip()
+    if text.startswith("{") and text.endswith("}"):
+        try:
+            obj = json.loads(text)
+        except ValueError:
+            return logging.INFO, None
+        if isinstance(obj, dict):
+            return _LEVELS.get(str(obj.get("level", "INFO")).upper(), logging.INFO), obj
+    if text.startswith(("Exception in thread", "Error:", "Caused by:")):
+        return logging.ERROR, None
+    return logging.INFO, None
+
+
+def overhead_line(wall_seconds: float, timing: dict | None) -> str:
+    """Where a task's time went: the process wall time against the JAR's own timing line."""
+    if not timing:
+        return f"task process: {wall_seconds:.1f} s wall (the JAR wrote no timing line)"
+    total = float(timing.get("total_ms", 0)) / 1000
+    parts = [
+        f"jvm start {float(timing.get('jvm_start_ms', 0)) / 1000:.1f} s",
+        f"setup {float(timing.get('setup_ms', 0)) / 1000:.1f} s",
+        f"lock wait {float(timing.get('lock_wait_ms', 0)) / 1000:.1f} s",
+        f"stages {float(timing.get('stage_ms', 0)) / 1000:.1f} s",
+        f"close {float(timing.get('close_ms', 0)) / 1000:.1f} s",
+    ]
+    return (
+        f"task process: {wall_seconds:.1f} s wall = JAR {total:.1f} s ({', '.join(parts)}) "
+        f"+ {max(0.0, wall_seconds - total):.1f} s outside the JAR (process spawn, JVM exit)"
+    )
 
 
 def ingest_command() -> list[str]:
@@ -66,6 +106,7 @@ class LocalIngestOperator(BaseOperator):
         with tempfile.TemporaryDirectory(prefix="ingest-xcom-") as tmp:
             summary = Path(tmp) / "return.json"
             self.log.info("running %s", shlex.join(cmd))
+            started = time.monotonic()
             self._proc = subprocess.Popen(
                 cmd,
                 stdout=subprocess.PIPE,
@@ -76,10 +117,15 @@ class LocalIngestOperator(BaseOperator):
                 text=True,
             )
             assert self._proc.stdout is not None
+            timing = None
             for line in self._proc.stdout:
-                self.log.info("%s", line.rstrip("\n"))
+                level, obj = line_level(line)
+                if obj is not None and obj.get("msg") == "timing":
+                    timing = obj
+                self.log.log(level, "%s", line.rstrip("\n"))
             code = self._proc.wait()
             self._proc = None
+            self.log.info("%s", overhead_line(time.monotonic() - started, timing))
             what = f"{' '.join(self.arguments[:5])} exited {code}"
             if code == EXIT_NOT_PUBLISHED:
                 raise AirflowSkipException(f"{what}: not published yet; skipped, the next run or a clear retries it")

@@ -60,7 +60,8 @@ def runner_from_env(env: dict[str, str] | None = None) -> str:
 
 
 def stage_arguments(stage: str, market: MarketSpec, dataset: DatasetSpec) -> list[str]:
-    """The JAR's arguments, templated from the run's data interval."""
+    """The JAR's arguments, templated from the run's interval (templating.run_interval: the run
+    parameters market_day / interval_start + interval_end when given, else the data interval)."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
     return [
@@ -70,9 +71,9 @@ def stage_arguments(stage: str, market: MarketSpec, dataset: DatasetSpec) -> lis
         "--dataset",
         dataset.id,
         "--interval-start",
-        "{{ data_interval_start | iso_utc }}",
+        "{{ run_interval(params, data_interval_start, data_interval_end).start }}",
         "--interval-end",
-        "{{ data_interval_end | iso_utc }}",
+        "{{ run_interval(params, data_interval_start, data_interval_end).end }}",
         "--run-id",
         "{{ run_id }}",
     ]

@@ -28,7 +28,10 @@ _POOL = re.compile(r"^[A-Za-z0-9_.-]+$")
 KINDS = ("prices", "load", "fuel_mix")
 
 TOP_KEYS = ("market", "display_name", "timezone", "owner", "base_url", "rate_limit", "defaults", "datasets")
+OPTIONAL_TOP_KEYS = ("http",)
 RATE_LIMIT_KEYS = ("min_request_spacing", "pool", "pool_slots")
+# Time budgets of the JAR's HTTP client (all optional; the JAR has the defaults).
+HTTP_KEYS = ("connect_timeout", "attempt_timeout", "part_timeout")
 DEFAULT_KEYS = (
     "start_date",
     "retries",
@@ -39,6 +42,7 @@ DEFAULT_KEYS = (
     "catchup",
 )
 DATASET_KEYS = ("kind", "description", "cadence", "schedule", "window", "lag", "freshness")
+OPTIONAL_DATASET_KEYS = ("max_window",)
 
 
 class SpecError(ValueError):
@@ -57,6 +61,15 @@ class RateLimit:
     min_request_spacing: dt.timedelta
     pool: str
     pool_slots: int
+
+
+@dataclass(frozen=True)
+class HttpBudgets:
+    """None = the JAR's default."""
+
+    connect_timeout: dt.timedelta | None = None
+    attempt_timeout: dt.timedelta | None = None
+    part_timeout: dt.timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,7 @@ class DatasetSpec:
     window: dt.timedelta
     lag: dt.timedelta
     freshness: dt.timedelta
+    max_window: dt.timedelta | None = None  # longest interval one task run may load (None: the JAR's default)
 
     @property
     def schedule_delta(self) -> dt.timedelta | None:
@@ -98,6 +112,7 @@ class MarketSpec:
     rate_limit: RateLimit
     defaults: Defaults
     datasets: tuple[DatasetSpec, ...]
+    http: HttpBudgets = HttpBudgets()
 
     def cadences(self) -> dict[str, tuple[DatasetSpec, ...]]:
         """Datasets grouped by cadence, in file order: one DAG each."""
@@ -143,18 +158,20 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 class _Reader:
     """Typed access to one mapping of one file, with the key path for messages."""
 
-    def __init__(self, source: Path, prefix: str, data: Any, allowed: tuple[str, ...]) -> None:
+    def __init__(
+        self, source: Path, prefix: str, data: Any, allowed: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> None:
         self.source = source
         self.prefix = prefix
         if not isinstance(data, Mapping):
             raise SpecError(source, prefix, f"expected a mapping, got {_type_name(data)}")
         self.data = data
-        unknown = [k for k in data if k not in allowed]
+        unknown = [k for k in data if k not in allowed and k not in optional]
         if unknown:
             raise SpecError(
                 source,
                 self.key(str(unknown[0])),
-                f"unknown key (allowed here: {', '.join(allowed)})",
+                f"unknown key (allowed here: {', '.join(allowed + optional)})",
             )
         missing = [k for k in allowed if k not in data]
         if missing:
@@ -231,7 +248,7 @@ def load_market(path: Path | str) -> MarketSpec:
 
 
 def parse_market(source: Path, data: Any) -> MarketSpec:
-    top = _Reader(source, "", data, TOP_KEYS)
+    top = _Reader(source, "", data, TOP_KEYS, OPTIONAL_TOP_KEYS)
     market = top.str("market", _IDENT)
     if market != source.stem:
         raise top.fail("market", f"{market!r} must equal the file name {source.stem!r}")
@@ -250,6 +267,13 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
         pool=rl.str("pool", _POOL),
         pool_slots=rl.int("pool_slots", 1),
     )
+
+    http = HttpBudgets()
+    if "http" in data:
+        h = _Reader(source, "http", data["http"], (), HTTP_KEYS)
+        http = HttpBudgets(**{k: h.duration(k) for k in HTTP_KEYS if k in h.data})
+        if http.attempt_timeout and http.part_timeout and http.part_timeout < http.attempt_timeout:
+            raise h.fail("part_timeout", "must not be shorter than attempt_timeout")
 
     d = _Reader(source, "defaults", data["defaults"], DEFAULT_KEYS)
     defaults = Defaults(
@@ -272,7 +296,7 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
     for ds_id, body in raw_datasets.items():
         if not isinstance(ds_id, str) or not _IDENT.match(ds_id):
             raise top.fail("datasets", f"dataset id {ds_id!r} does not match {_IDENT.pattern}")
-        r = _Reader(source, f"datasets.{ds_id}", body, DATASET_KEYS)
+        r = _Reader(source, f"datasets.{ds_id}", body, DATASET_KEYS, OPTIONAL_DATASET_KEYS)
         kind = r.str("kind")
         if kind not in KINDS:
             raise r.fail("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
@@ -285,7 +309,13 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
             window=r.duration("window"),
             lag=r.duration("lag", allow_zero=True),
             freshness=r.duration("freshness"),
+            max_window=r.duration("max_window") if "max_window" in r.data else None,
         )
+        if ds.max_window is not None and ds.max_window < ds.window:
+            raise r.fail(
+                "max_window",
+                f"{format_duration(ds.max_window)} is shorter than the window {format_duration(ds.window)}",
+            )
         _check_schedule(r, ds, start)
         datasets.append(ds)
 
@@ -310,6 +340,7 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
         rate_limit=rate_limit,
         defaults=defaults,
         datasets=tuple(datasets),
+        http=http,
     )
 
 
