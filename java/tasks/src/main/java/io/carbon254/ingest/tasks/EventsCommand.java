@@ -1,6 +1,5 @@
 package io.carbon254.ingest.tasks;
 
-import io.carbon254.ingest.core.config.IngestConfig;
 import io.carbon254.ingest.core.sink.QueryResult;
 import io.carbon254.ingest.sinks.embedded.AvroFileEventSink;
 import java.nio.file.Files;
@@ -12,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "events", mixinStandardHelpOptions = true,
     description = "Summarize the embedded event log (INGEST_HOME/events): files, events and distinct event ids per topic.")
@@ -20,9 +21,11 @@ final class EventsCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "table", description = "table or csv")
   String format;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    Path root = IngestConfig.fromEnv().home().resolve("events");
+    Path root = IngestCli.config(spec).home().resolve("events");
     List<List<String>> rows = new ArrayList<>();
     if (Files.isDirectory(root)) {
       try (var topics = Files.list(root)) {

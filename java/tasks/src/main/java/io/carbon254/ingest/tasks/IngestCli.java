@@ -1,7 +1,10 @@
 package io.carbon254.ingest.tasks;
 
+import static java.util.Objects.requireNonNull;
+
 import io.carbon254.ingest.core.ExitCodes;
 import io.carbon254.ingest.core.IngestException;
+import io.carbon254.ingest.core.config.IngestConfig;
 import io.carbon254.ingest.tasks.ops.DdlCommand;
 import io.carbon254.ingest.tasks.ops.SchemasCommand;
 import java.util.Map;
@@ -24,21 +27,34 @@ import picocli.CommandLine.Command;
 public final class IngestCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private final IngestConfig config;
+
+  private IngestCli(IngestConfig config) {
+    this.config = requireNonNull(config, "config is null");
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see ingest --help)");
   }
 
   public static void main(String[] args) {
+    Timing.mainStarted();
     System.exit(execute(args));
   }
 
-  /** Runs the CLI and maps every outcome to an exit code (also used in-process by tests). */
+  /** Runs the CLI on the process environment and maps every outcome to an exit code. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new IngestCli());
+    return execute(IngestConfig.fromEnv(), args);
+  }
+
+  /** Runs the CLI with {@code config} in place of the environment (tests run it in-process so). */
+  public static int execute(IngestConfig config, String... args) {
+    CommandLine cli = new CommandLine(new IngestCli(config));
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof IngestException ie) {
         new JsonLog(Map.of("command", cmd.getCommandName())).error(ie.getMessage(), Map.of("outcome", ie.outcome(), "exit_code", ie.exitCode()));
+        ErrorLine.print(ie);
         return ie.exitCode();
       }
       new JsonLog(Map.of("command", cmd.getCommandName())).error("unexpected failure (a bug): " + ex, Map.of("exit_code", ExitCodes.BUG));
@@ -52,5 +68,10 @@ public final class IngestCli implements Runnable {
       return ExitCodes.USAGE;
     });
     return cli.execute(args);
+  }
+
+  /** The configuration of the run a command belongs to (the environment, or what a test passed to {@link #execute}). */
+  public static IngestConfig config(CommandLine.Model.CommandSpec spec) {
+    return ((IngestCli) spec.root().userObject()).config;
   }
 }

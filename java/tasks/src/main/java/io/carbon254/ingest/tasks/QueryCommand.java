@@ -9,7 +9,9 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "query", mixinStandardHelpOptions = true,
@@ -21,12 +23,14 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "table", description = "table (readable) or csv (scripts); default ${DEFAULT-VALUE}")
   String format;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
     if (!format.equals("table") && !format.equals("csv")) {
       throw new io.carbon254.ingest.core.UsageException("--format must be table or csv, not '" + format + "'");
     }
-    IngestConfig config = IngestConfig.fromEnv();
+    IngestConfig config = IngestCli.config(spec);
     Warehouse w = null;
     for (SinkProvider p : Sinks.providers()) {
       if (!p.fallback()) {

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** backfill and replay: a range of market-local dates cut into the dataset's windows. */
 final class RangeCommands {
@@ -41,13 +43,15 @@ final class RangeCommands {
     @Option(names = "--dry-run", description = "List the interval keys without running them")
     boolean dryRun;
 
+    @Spec CommandSpec spec;
+
     abstract List<Stage> stages();
 
     abstract String verb();
 
     @Override
     public Integer call() {
-      IngestConfig config = IngestConfig.fromEnv();
+      IngestConfig config = IngestCli.config(spec);
       ConnectorSpec spec = ConnectorSpec.load(config, market);
       ConnectorSpec.DatasetSpec ds = spec.dataset(dataset);
       List<IntervalWindow> windows = windows(spec.timezone(), date("--from", from), date("--to", to).plusDays(1), ds.window());

@@ -2,12 +2,13 @@ package io.carbon254.ingest.tasks;
 
 import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.IntervalWindow;
-import io.carbon254.ingest.core.config.IngestConfig;
 import io.carbon254.ingest.core.sink.Stage;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The stage commands: fetch, normalize, enrich, load, and run (all four). */
 final class StageCommands {
@@ -16,6 +17,8 @@ final class StageCommands {
   abstract static class Base implements Callable<Integer> {
     @Mixin IntervalOptions interval;
 
+    @Spec CommandSpec spec;
+
     abstract List<Stage> stages();
 
     @Override
@@ -23,7 +26,7 @@ final class StageCommands {
       IntervalKey key = new IntervalKey(interval.market, interval.dataset,
           IntervalWindow.parse(interval.intervalStart, interval.intervalEnd));
       String runId = interval.runId != null ? interval.runId : StageRunner.defaultRunId();
-      return StageRunner.run(IngestConfig.fromEnv(), key, runId, stages());
+      return StageRunner.run(IngestCli.config(spec), key, runId, stages());
     }
   }
 

@@ -32,9 +32,10 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * Wiring for one interval key: builds the connector dataset, the sinks and the pipeline, runs the
- * requested stages in order, records each in ingest_runs (also when it fails), logs a one-line
- * human summary per stage, and writes the JSON summary for Airflow when INGEST_SUMMARY_FILE is set.
+ * Wiring for one interval key: checks the interval against the dataset's grid and maximum window,
+ * builds the connector dataset, the sinks and the pipeline, runs the requested stages in order,
+ * records each in ingest_runs (also when it fails), logs a one-line human summary per stage and a
+ * timing line at the end, and writes the JSON summary for Airflow when INGEST_SUMMARY_FILE is set.
  */
 final class StageRunner {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -56,6 +57,7 @@ final class StageRunner {
 
   /** Runs {@code stages} for one key; returns the exit code (0, or the typed outcome's code). */
   static int run(IngestConfig config, IntervalKey key, String runId, List<Stage> stages) {
+    Timing timing = Timing.start();
     JsonLog log = new JsonLog(Map.of("run_id", runId, "market", key.market(), "dataset", key.dataset(),
         "interval_start", key.window().start().toString(), "interval_end", key.window().end().toString(),
         "env", config.environment()));
@@ -64,48 +66,27 @@ final class StageRunner {
     int exit = ExitCodes.OK;
     try {
       ConnectorSpec spec = ConnectorSpec.load(config, key.market());
-      spec.dataset(key.dataset());
+      spec.checkInterval(key);
       Dataset dataset = connector(key.market(), log).dataset(key.dataset(), new ConnectorContext(spec, config, Clock.systemUTC()));
       Taxonomy taxonomy = Taxonomy.load(config);
       try (Sinks sinks = Sinks.open(config)) {
         Pipeline pipeline = new Pipeline(key, dataset, sinks.warehouse, sinks.events, sinks.cache, taxonomy,
             spec.timezone().getId(), runId, Clock.systemUTC(), log);
         log.info("sinks", Map.of("warehouse", sinks.warehouse.describe(), "events", sinks.events.describe(), "cache", sinks.cache.describe()));
-        for (Stage stage : stages) {
-          JsonLog slog = log.with("stage", stage.id());
-          Instant started = Instant.now();
-          slog.info("stage started");
-          Timer.Sample sample = Timer.start(metrics);
-          try {
-            StageResult r = pipeline.run(stage);
-            Instant finished = Instant.now();
-            sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", "ok"));
-            metrics.counter("ingest_rows_total", "market", key.market(), "dataset", key.dataset(), "stage", stage.id()).increment(r.rowsOut());
-            sinks.warehouse.recordRun(new RunRecord(runId, stage, key, "ok", 0, r.rowsIn(), r.rowsOut(), r.events(), started, finished, r.summary()));
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("status", "ok");
-            fields.put("rows_in", r.rowsIn());
-            fields.put("rows_out", r.rowsOut());
-            fields.put("events", r.events());
-            fields.put("duration_ms", Duration.between(started, finished).toMillis());
-            fields.putAll(r.details());
-            String human = key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + r.summary()
-                + " (" + Duration.between(started, finished).toMillis() + " ms)";
-            slog.info(human, fields);
-            System.out.println(human);
-            Map<String, Object> s = new LinkedHashMap<>(fields);
-            s.put("stage", stage.id());
-            s.put("summary", r.summary());
-            summaries.add(s);
-          } catch (IngestException e) {
-            Instant finished = Instant.now();
-            sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", e.outcome()));
-            sinks.warehouse.recordRun(new RunRecord(runId, stage, key, e.outcome(), e.exitCode(), 0, 0, 0, started, finished, e.getMessage()));
-            summaries.add(Map.of("stage", stage.id(), "status", e.outcome(), "exit_code", e.exitCode(), "message", e.getMessage()));
-            System.out.println(key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + e.outcome()
-                + ", exit " + e.exitCode() + ": " + e.getMessage());
-            throw e;
+        timing.setupDone();
+        try {
+          for (Stage stage : stages) {
+            long t0 = System.nanoTime();
+            Duration opened = sinks.warehouse.openTime();
+            try {
+              runStage(pipeline, stage, sinks, key, runId, log, metrics, summaries);
+            } finally {
+              timing.stage(stage.id(), System.nanoTime() - t0, sinks.warehouse.openTime().minus(opened));
+              timing.lockWait(sinks.warehouse.lockWait());
+            }
           }
+        } finally {
+          timing.stagesDone();
         }
       }
     } catch (IngestException e) {
@@ -121,6 +102,7 @@ final class StageRunner {
       } else {
         log.error(e.getMessage(), f);
       }
+      ErrorLine.print(e);
     } finally {
       writeSummary(config, key, runId, exit, summaries, log);
       config.get("INGEST_METRICS_FILE").ifPresent(p -> {
@@ -130,8 +112,55 @@ final class StageRunner {
           log.warn("cannot write metrics file " + p + ": " + e.getMessage());
         }
       });
+      timing.closed();
+      Map<String, Object> t = timing.fields();
+      log.info("timing", t);
+      System.out.println(Timing.human(t));
     }
     return exit;
+  }
+
+  private static void runStage(Pipeline pipeline, Stage stage, Sinks sinks, IntervalKey key, String runId, JsonLog log,
+      PrometheusMeterRegistry metrics, List<Map<String, Object>> summaries) {
+    JsonLog slog = log.with("stage", stage.id());
+    Instant started = Instant.now();
+    slog.info("stage started");
+    Timer.Sample sample = Timer.start(metrics);
+    try {
+      StageResult r = pipeline.run(stage);
+      Instant finished = Instant.now();
+      sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", "ok"));
+      metrics.counter("ingest_rows_total", "market", key.market(), "dataset", key.dataset(), "stage", stage.id()).increment(r.rowsOut());
+      sinks.warehouse.recordRun(new RunRecord(runId, stage, key, "ok", 0, r.rowsIn(), r.rowsOut(), r.events(), started, finished, r.summary()));
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("status", "ok");
+      fields.put("rows_in", r.rowsIn());
+      fields.put("rows_out", r.rowsOut());
+      fields.put("events", r.events());
+      fields.put("duration_ms", Duration.between(started, finished).toMillis());
+      fields.putAll(r.details());
+      String human = key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + r.summary()
+          + " (" + Duration.between(started, finished).toMillis() + " ms)";
+      slog.info(human, fields);
+      System.out.println(human);
+      Map<String, Object> s = new LinkedHashMap<>(fields);
+      s.put("stage", stage.id());
+      s.put("summary", r.summary());
+      summaries.add(s);
+    } catch (IngestException e) {
+      Instant finished = Instant.now();
+      sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", e.outcome()));
+      try {
+        // A stage that failed before the warehouse was first used (an upstream failure in fetch) opens it here.
+        sinks.warehouse.recordRun(new RunRecord(runId, stage, key, e.outcome(), e.exitCode(), 0, 0, 0, started, finished, e.getMessage()));
+      } catch (IngestException recordFailed) {
+        slog.warn("cannot record the failed stage in ingest_runs: " + recordFailed.getMessage());
+      }
+      summaries.add(Map.of("stage", stage.id(), "status", e.outcome(), "exit_code", e.exitCode(), "message", e.getMessage()));
+      System.out.println(key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + e.outcome()
+          + ", exit " + e.exitCode() + ": " + e.getMessage());
+      throw e;
+    }
   }
 
   private static void writeSummary(IngestConfig config, IntervalKey key, String runId, int exit,

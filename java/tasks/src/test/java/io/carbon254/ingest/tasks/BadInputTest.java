@@ -125,4 +125,57 @@ class BadInputTest {
     int exit = StageRunner.run(config(home, sim.baseUrl()), RT, "load-first", List.of(io.carbon254.ingest.core.sink.Stage.LOAD));
     assertEquals(ExitCodes.USAGE, exit);
   }
+
+  /** A payload about 08:00..09:00 served for {@code key}: the rows outside the key's window are another interval's. */
+  private int runWithHourPayload(Path home, io.carbon254.ingest.core.IntervalKey key, String runId) throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/x-zip-compressed")
+        .body(new Buffer().write(RevisionTest.payload(30.0))).build());
+    return StageRunner.run(config(home, server.url("/").toString()), key, runId, ALL);
+  }
+
+  private static void assertRejectedByIntervalInWindow(Path home, String runId, long outside, String payloadPrefix) {
+    QueryResult runs = query(home, "SELECT stage, status, exit_code, message FROM ingest_runs WHERE run_id = '" + runId + "' ORDER BY started_at");
+    assertEquals(List.of("fetch", "ok", "0"), runs.rows().get(0).subList(0, 3));
+    assertEquals(List.of("normalize", "payload_rejected", "4"), runs.rows().get(1).subList(0, 3));
+    assertEquals(2, runs.rows().size(), "nothing after normalize ran");
+    String message = runs.rows().get(1).get(3);
+    assertTrue(message.startsWith("payload " + payloadPrefix), message);
+    assertTrue(message.contains("outside the interval") && message.contains("interval_in_window"), message);
+    assertEquals(List.of(List.of("false", "error", String.valueOf((double) outside))), query(home,
+        "SELECT passed, severity, observed FROM quality_results WHERE check_name = 'interval_in_window'").rows());
+    assertEquals(List.of(List.of("0")), query(home, "SELECT count(*) FROM silver_prices").rows(), "Silver untouched");
+    assertEquals(List.of(List.of("0")), query(home, "SELECT count(*) FROM stg_prices").rows(), "nothing staged");
+  }
+
+  @Test
+  void aPayloadWhoseRowsAllLieOutsideTheIntervalIsRejectedExit4NotSkippedAsUnpublished(@TempDir Path home) throws Exception {
+    io.carbon254.ingest.core.IntervalKey later = new io.carbon254.ingest.core.IntervalKey("caiso", "lmp_rt_5min",
+        new io.carbon254.ingest.core.IntervalWindow(Instant.parse("2024-11-03T10:00:00Z"), Instant.parse("2024-11-03T11:00:00Z")));
+    assertEquals(ExitCodes.REJECTED, runWithHourPayload(home, later, "all-outside"));
+    assertRejectedByIntervalInWindow(home, "all-outside", 12, "caiso.lmp_rt_5min.20241103T1000Z-20241103T1100Z.p0.");
+    assertTrue(query(home, "SELECT message FROM ingest_runs WHERE stage = 'normalize'").rows().get(0).get(0)
+        .contains("all 12 of 12 row(s)"));
+  }
+
+  @Test
+  void aPayloadWithSomeRowsOutsideTheIntervalIsRejectedExit4NotTrimmed(@TempDir Path home) throws Exception {
+    io.carbon254.ingest.core.IntervalKey half = new io.carbon254.ingest.core.IntervalKey("caiso", "lmp_rt_5min",
+        new io.carbon254.ingest.core.IntervalWindow(Instant.parse("2024-11-03T08:00:00Z"), Instant.parse("2024-11-03T08:30:00Z")));
+    assertEquals(ExitCodes.REJECTED, runWithHourPayload(home, half, "half-outside"));
+    assertRejectedByIntervalInWindow(home, "half-outside", 6, "caiso.lmp_rt_5min.20241103T0800Z-20241103T0830Z.p0.");
+    assertTrue(query(home, "SELECT message FROM ingest_runs WHERE stage = 'normalize'").rows().get(0).get(0)
+        .contains("6 of 12 row(s)"));
+  }
+
+  @Test
+  void http400IsAUsageErrorExit2RecordedInTheLedgerAlthoughNothingElseWasWritten(@TempDir Path home) {
+    server.enqueue(new MockResponse.Builder().code(400).body("Invalid parameter: queryname").build());
+    int exit = StageRunner.run(config(home, server.url("/").toString()), RT, "bad-request", ALL);
+    assertEquals(ExitCodes.USAGE, exit);
+    assertEquals(1, server.getRequestCount(), "not retried");
+    QueryResult runs = query(home, "SELECT stage, status, exit_code, message FROM ingest_runs WHERE run_id = 'bad-request'");
+    assertEquals(List.of("fetch", "usage_error", "2"), runs.rows().get(0).subList(0, 3));
+    assertTrue(runs.rows().get(0).get(3).contains("HTTP 400") && runs.rows().get(0).get(3).contains("a retry will not help"),
+        runs.rows().get(0).get(3));
+  }
 }

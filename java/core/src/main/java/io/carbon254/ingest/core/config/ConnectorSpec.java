@@ -1,6 +1,8 @@
 package io.carbon254.ingest.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carbon254.ingest.core.IntervalGrid;
+import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ import java.util.Optional;
 /**
  * The parts of connectors/&lt;market&gt;.yaml the task JAR uses. The Airflow DAG factory reads the
  * same file for schedules and validates every key; here only what the JAR needs is checked.
+ *
+ * @param http the optional {@code http:} block: time budgets of the market's upstream requests
  */
 public record ConnectorSpec(
     String market,
@@ -22,9 +26,32 @@ public record ConnectorSpec(
     ZoneId timezone,
     String baseUrl,
     Duration minRequestSpacing,
+    HttpBudget http,
     Map<String, DatasetSpec> datasets) {
 
-  public record DatasetSpec(String id, RecordKind kind, String description, String cadence, Duration window) {}
+  /**
+   * @param grid the instants intervals start and end on (from {@code cadence})
+   * @param maxWindow the longest interval one task run may take ({@code max_window}; default 1d
+   *     for intraday cadences, 31d for daily)
+   */
+  public record DatasetSpec(String id, RecordKind kind, String description, String cadence, Duration window,
+      IntervalGrid grid, Duration maxWindow) {}
+
+  /**
+   * The {@code http:} block, every key optional.
+   *
+   * @param connectTimeout {@code connect_timeout}: TCP (and TLS) connect
+   * @param attemptTimeout {@code attempt_timeout}: one attempt, from connect to the last body byte
+   * @param partTimeout {@code part_timeout}: every attempt of one request part, backoffs and spacing included
+   */
+  public record HttpBudget(Duration connectTimeout, Duration attemptTimeout, Duration partTimeout) {
+    public static final List<String> KEYS = List.of("connect_timeout", "attempt_timeout", "part_timeout");
+
+    /** A hung part fails within about two minutes. */
+    public static HttpBudget defaults() {
+      return new HttpBudget(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2));
+    }
+  }
 
   public DatasetSpec dataset(String id) {
     DatasetSpec d = datasets.get(id);
@@ -76,12 +103,81 @@ public record ConnectorSpec(
       } catch (IllegalArgumentException ex) {
         throw ConfigException.of(file, where + ".kind", ex.getMessage());
       }
-      datasets.put(id, new DatasetSpec(id, kind, Yaml.optText(d, "description").orElse(""),
-          Yaml.text(d, file, where + ".", "cadence"),
-          duration(file, where + ".window", Yaml.text(d, file, where + ".", "window"))));
+      String cadence = Yaml.text(d, file, where + ".", "cadence");
+      IntervalGrid grid;
+      try {
+        grid = IntervalGrid.of(cadence, tz);
+      } catch (IllegalArgumentException ex) {
+        throw ConfigException.of(file, where + ".cadence", ex.getMessage());
+      }
+      Duration window = duration(file, where + ".window", Yaml.text(d, file, where + ".", "window"));
+      Duration maxWindow = grid.defaultMaxWindow();
+      Optional<String> mw = Yaml.optText(d, "max_window");
+      if (mw.isPresent()) {
+        maxWindow = duration(file, where + ".max_window", mw.get());
+        if (maxWindow.compareTo(grid.step()) < 0 || maxWindow.compareTo(window) < 0) {
+          throw ConfigException.of(file, where + ".max_window", "'" + mw.get() + "' is shorter than one interval of the "
+              + grid.describe() + " or the dataset's window " + Durations.format(window));
+        }
+        if (grid.daily() && maxWindow.toMillis() % Duration.ofDays(1).toMillis() != 0) {
+          throw ConfigException.of(file, where + ".max_window", "'" + mw.get() + "' is not a whole number of days (cadence daily)");
+        }
+      }
+      datasets.put(id, new DatasetSpec(id, kind, Yaml.optText(d, "description").orElse(""), cadence, window, grid, maxWindow));
     }
     return new ConnectorSpec(market, Yaml.optText(root, "display_name").orElse(market), tz, baseUrl, spacing,
-        Map.copyOf(datasets));
+        http(root, file), Map.copyOf(datasets));
+  }
+
+  /** The optional {@code http:} block; unknown keys are refused (a misspelt budget would silently be the default). */
+  static HttpBudget http(JsonNode root, String file) {
+    HttpBudget d = HttpBudget.defaults();
+    JsonNode h = root.get("http");
+    if (h == null || h.isNull()) {
+      return d;
+    }
+    if (!h.isObject()) {
+      throw ConfigException.of(file, "http", "expected a mapping of " + String.join(", ", HttpBudget.KEYS));
+    }
+    for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!HttpBudget.KEYS.contains(k)) {
+        throw ConfigException.of(file, "http." + k, "unknown key (known: " + String.join(", ", HttpBudget.KEYS) + ")");
+      }
+    }
+    Duration connect = optDuration(h, file, "connect_timeout").orElse(d.connectTimeout());
+    Duration attempt = optDuration(h, file, "attempt_timeout").orElse(d.attemptTimeout());
+    Duration part = optDuration(h, file, "part_timeout").orElse(d.partTimeout());
+    if (connect.compareTo(attempt) > 0) {
+      throw ConfigException.of(file, "http.connect_timeout", Durations.format(connect) + " is longer than attempt_timeout "
+          + Durations.format(attempt) + " (an attempt includes its connect)");
+    }
+    if (attempt.compareTo(part) > 0) {
+      throw ConfigException.of(file, "http.attempt_timeout", Durations.format(attempt) + " is longer than part_timeout "
+          + Durations.format(part) + " (a part includes all its attempts)");
+    }
+    return new HttpBudget(connect, attempt, part);
+  }
+
+  private static Optional<Duration> optDuration(JsonNode n, String file, String key) {
+    Optional<String> v = Yaml.optText(n, key);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration d = duration(file, "http." + key, v.get());
+    if (d.isNegative() || d.isZero()) {
+      throw ConfigException.of(file, "http." + key, "'" + v.get() + "' must be positive");
+    }
+    return Optional.of(d);
+  }
+
+  /**
+   * Accepts the interval of a task run when it lies on the dataset's grid and is no longer than its
+   * maximum window; otherwise a usage error (exit 2) naming the nearest valid interval.
+   */
+  public void checkInterval(IntervalKey key) {
+    DatasetSpec d = dataset(key.dataset());
+    d.grid().check(market + "/" + d.id(), key.window(), d.maxWindow());
   }
 
   public List<String> datasetIds() {

@@ -26,4 +26,22 @@ public final class Durations {
         };
     return Duration.ofMillis(millis);
   }
+
+  /** The inverse of {@link #parse} for messages: the largest unit that divides the duration ({@code 25h}, {@code 1d}, {@code 250ms}). */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms != 0 && ms % 86_400_000 == 0) {
+      return ms / 86_400_000 + "d";
+    }
+    if (ms != 0 && ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms != 0 && ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms != 0 && ms % 1_000 == 0) {
+      return ms / 1_000 + "s";
+    }
+    return ms + "ms";
+  }
 }

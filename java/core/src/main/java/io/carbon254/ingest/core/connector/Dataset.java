@@ -25,7 +25,9 @@ public interface Dataset {
   List<RawPayload> fetch(IntervalKey key);
 
   /**
-   * Parses one payload into canonical records (any order; may include rows outside the window).
+   * Parses one payload into canonical records, in any order. Every row must lie inside the
+   * payload's interval: normalize rejects a payload with a row outside it (exit 4). A source whose
+   * request returns rows outside the window by design drops them here, saying why in its connector.
    *
    * @throws io.carbon254.ingest.core.PayloadRejectedException naming payload, row and field
    */

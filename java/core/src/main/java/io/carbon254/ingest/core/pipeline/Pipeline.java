@@ -85,21 +85,29 @@ public final class Pipeline {
         stored.size() + " payload(s), " + bytes + " bytes into bronze_payloads", d);
   }
 
+  /**
+   * Parses the latest Bronze payload of every part. A payload holding rows outside the interval is
+   * about another interval: it is rejected (exit 4, payload named), with the quality gate's verdict
+   * ({@code interval_in_window} failed) recorded in quality_results and nothing staged; a source
+   * whose request returns such rows by design must drop them in its connector, saying why.
+   */
   public StageResult normalize() {
     List<RawPayload> payloads = warehouse.latestBronze(key);
     if (payloads.isEmpty()) {
       throw new UsageException(key + ": no Bronze payload for this interval; run `ingest fetch` first");
     }
     List<CanonicalRecord> inWindow = new ArrayList<>();
+    List<CanonicalRecord> outside = new ArrayList<>();
+    java.util.Set<String> outsidePayloads = new java.util.LinkedHashSet<>();
     Map<String, CanonicalRecord> byKey = new HashMap<>();
     long parsed = 0;
-    long outside = 0;
     for (RawPayload p : payloads) {
       List<CanonicalRecord> rows = dataset.parse(p);
       parsed += rows.size();
       for (CanonicalRecord r : rows) {
         if (!key.window().contains(r.intervalStart())) {
-          outside++;
+          outside.add(r);
+          outsidePayloads.add(p.payloadId());
           continue;
         }
         CanonicalRecord prev = byKey.putIfAbsent(r.naturalKey(), r);
@@ -110,9 +118,12 @@ public final class Pipeline {
         }
       }
     }
+    if (!outside.isEmpty()) {
+      rejectOutside(inWindow, outside, outsidePayloads, parsed);
+    }
     if (inWindow.isEmpty()) {
-      throw new NotPublishedException(key + ": the source answered but holds no rows inside the interval yet ("
-          + parsed + " row(s) parsed, all outside); not published yet, exit 99");
+      throw new NotPublishedException(key + ": the source answered but its payloads hold no rows for the interval yet ("
+          + payloads.size() + " payload(s), 0 rows); not published yet, exit 99");
     }
     warehouse.replaceStaging(Stage.NORMALIZE, key, dataset.kind(), inWindow);
     String topic = EventFactory.topic(Stage.NORMALIZE, key);
@@ -121,9 +132,30 @@ public final class Pipeline {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("payloads", payloads.size());
     d.put("rows_parsed", parsed);
-    d.put("rows_outside_window", outside);
     return new StageResult(Stage.NORMALIZE, parsed, inWindow.size(), ev.size(), payloads.size() + " payload(s) -> "
-        + inWindow.size() + " canonical rows in " + dataset.kind().stagingTable() + (outside > 0 ? " (" + outside + " outside the interval dropped)" : ""), d);
+        + inWindow.size() + " canonical rows in " + dataset.kind().stagingTable(), d);
+  }
+
+  /** Records the gate's verdict on every parsed row in quality_results, then rejects the first payload with rows outside. */
+  private void rejectOutside(List<CanonicalRecord> inWindow, List<CanonicalRecord> outside, java.util.Set<String> payloadIds,
+      long parsed) {
+    List<CanonicalRecord> all = new ArrayList<>(inWindow);
+    all.addAll(outside);
+    List<QualityResult> results = QualityGate.check(key, all, runId, clock.instant());
+    warehouse.writeQualityResults(key, results);
+    for (QualityResult r : results) {
+      if (!r.passed()) {
+        log.warn("quality check " + r.check() + " failed (" + r.severity() + ")",
+            Map.of("check", r.check(), "severity", r.severity(), "observed", r.observed(), "details", r.details()));
+      }
+    }
+    String first = payloadIds.iterator().next();
+    String others = payloadIds.size() > 1
+        ? " (also in " + payloadIds.stream().skip(1).collect(Collectors.joining(", ")) + ")" : "";
+    throw new PayloadRejectedException(first, (outside.size() == parsed ? "all " : "") + outside.size() + " of "
+        + parsed + " row(s) lie outside the interval " + key.window() + ", e.g. " + outside.get(0).naturalKey() + others
+        + ": the payload is about another interval; quality check interval_in_window failed (recorded in quality_results),"
+        + " staging and " + dataset.kind().silverTable() + " untouched; Bronze keeps the payload");
   }
 
   private static Object[] valuesWithoutProvenance(CanonicalRecord r) {

@@ -50,6 +50,19 @@ public interface Warehouse extends AutoCloseable {
   /** Runs a read-only statement for people and scripts. */
   QueryResult query(String sql);
 
+  /**
+   * Time spent so far opening this warehouse on first use (connecting, waiting for a lock, creating
+   * tables), for the task's timing line; zero for one opened eagerly.
+   */
+  default java.time.Duration openTime() {
+    return java.time.Duration.ZERO;
+  }
+
+  /** The part of {@link #openTime} spent waiting for another process's lock (the embedded DuckDB file). */
+  default java.time.Duration lockWait() {
+    return java.time.Duration.ZERO;
+  }
+
   @Override
   void close();
 }

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.IntervalWindow;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +40,77 @@ class ConnectorSpecTest {
         "INGEST_CAISO_BASE_URL", "http://127.0.0.1:8099", "INGEST_CAISO_REQUEST_SPACING", "250ms")), "caiso");
     assertEquals("http://127.0.0.1:8099", s.baseUrl());
     assertEquals(Duration.ofMillis(250), s.minRequestSpacing());
+  }
+
+  static ConnectorSpec parse(String yaml) throws Exception {
+    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    return ConnectorSpec.parse(root, "caiso.yaml", IngestConfig.of(Map.of()), "caiso");
+  }
+
+  static final String HEAD = """
+      market: caiso
+      timezone: America/Los_Angeles
+      base_url: http://oasis.caiso.com
+      rate_limit: {min_request_spacing: 5s}
+      """;
+
+  @Test
+  void cadenceGivesTheGridAndMaxWindowDefaultsTo1dIntradayAnd31dDaily() {
+    ConnectorSpec s = ConnectorSpec.load(IngestConfig.of(Map.of("INGEST_CONNECTORS_DIR", repo().resolve("connectors").toString())), "caiso");
+    assertEquals(Duration.ofMinutes(5), s.dataset("lmp_rt_5min").grid().step());
+    assertEquals(Duration.ofDays(1), s.dataset("lmp_rt_5min").maxWindow());
+    assertTrue(s.dataset("lmp_da_hourly").grid().daily());
+    assertEquals(Duration.ofDays(31), s.dataset("lmp_da_hourly").maxWindow());
+    assertEquals(ZoneId.of("America/Los_Angeles"), s.dataset("fuel_mix").grid().zone());
+  }
+
+  @Test
+  void maxWindowIsReadAndChecked() throws Exception {
+    ConnectorSpec s = parse(HEAD + "datasets:\n  a: {kind: prices, cadence: hourly, window: 1h, max_window: 6h}\n"
+        + "  b: {kind: load, cadence: daily, window: 1d, max_window: 7d}\n");
+    assertEquals(Duration.ofHours(6), s.dataset("a").maxWindow());
+    assertEquals(Duration.ofDays(7), s.dataset("b").maxWindow());
+    UsageException e = assertThrows(UsageException.class,
+        () -> s.checkInterval(new IntervalKey("caiso", "a", IntervalWindow.parse("2024-11-04T08:00:00Z", "2024-11-04T15:00:00Z"))));
+    assertTrue(e.getMessage().contains("caiso/a") && e.getMessage().contains("--interval-end 2024-11-04T14:00:00Z"), e.getMessage());
+    s.checkInterval(new IntervalKey("caiso", "b", IntervalWindow.parse("2024-11-01T07:00:00Z", "2024-11-08T08:00:00Z")));
+
+    UsageException partial = assertThrows(UsageException.class,
+        () -> parse(HEAD + "datasets:\n  b: {kind: load, cadence: daily, window: 1d, max_window: 36h}\n"));
+    assertTrue(partial.getMessage().contains("datasets.b.max_window") && partial.getMessage().contains("whole number of days"),
+        partial.getMessage());
+    UsageException tooShort = assertThrows(UsageException.class,
+        () -> parse(HEAD + "datasets:\n  a: {kind: prices, cadence: hourly, window: 1h, max_window: 30m}\n"));
+    assertTrue(tooShort.getMessage().contains("datasets.a.max_window"), tooShort.getMessage());
+    UsageException cadence = assertThrows(UsageException.class,
+        () -> parse(HEAD + "datasets:\n  a: {kind: prices, cadence: weekly, window: 7d}\n"));
+    assertTrue(cadence.getMessage().contains("caiso.yaml: datasets.a.cadence"), cadence.getMessage());
+  }
+
+  @Test
+  void theHttpBlockSetsTheTimeBudgetsEveryKeyOptional() throws Exception {
+    String ds = "datasets:\n  a: {kind: prices, cadence: 5min, window: 5m}\n";
+    assertEquals(ConnectorSpec.HttpBudget.defaults(), parse(HEAD + ds).http());
+    assertEquals(new ConnectorSpec.HttpBudget(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)),
+        ConnectorSpec.HttpBudget.defaults());
+    ConnectorSpec.HttpBudget all = parse(HEAD + "http: {connect_timeout: 2s, attempt_timeout: 45s, part_timeout: 3m}\n" + ds).http();
+    assertEquals(new ConnectorSpec.HttpBudget(Duration.ofSeconds(2), Duration.ofSeconds(45), Duration.ofMinutes(3)), all);
+    ConnectorSpec.HttpBudget one = parse(HEAD + "http:\n  part_timeout: 90s\n" + ds).http();
+    assertEquals(new ConnectorSpec.HttpBudget(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(90)), one);
+
+    UsageException typo = assertThrows(UsageException.class, () -> parse(HEAD + "http: {attempt_timout: 5s}\n" + ds));
+    assertTrue(typo.getMessage().contains("caiso.yaml: http.attempt_timout: unknown key"), typo.getMessage());
+    UsageException order = assertThrows(UsageException.class, () -> parse(HEAD + "http: {attempt_timeout: 5m, part_timeout: 2m}\n" + ds));
+    assertTrue(order.getMessage().contains("http.attempt_timeout"), order.getMessage());
+    UsageException bad = assertThrows(UsageException.class, () -> parse(HEAD + "http: {part_timeout: soon}\n" + ds));
+    assertTrue(bad.getMessage().contains("http.part_timeout") && bad.getMessage().contains("soon"), bad.getMessage());
+    assertThrows(UsageException.class, () -> parse(HEAD + "http: {connect_timeout: 0s}\n" + ds));
+  }
+
+  @Test
+  void theCaisoDeclarationCarriesTheDefaultBudgets() {
+    ConnectorSpec s = ConnectorSpec.load(IngestConfig.of(Map.of("INGEST_CONNECTORS_DIR", repo().resolve("connectors").toString())), "caiso");
+    assertEquals(ConnectorSpec.HttpBudget.defaults(), s.http());
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.carbon254.ingest.tasks.ops;
 
-import io.carbon254.ingest.core.config.IngestConfig;
+import io.carbon254.ingest.tasks.IngestCli;
 import io.carbon254.ingest.sinks.production.clickhouse.ClickHouseConfig;
 import io.carbon254.ingest.sinks.production.clickhouse.ClickHouseSchema;
 import io.carbon254.ingest.sinks.production.clickhouse.Ddl;
@@ -34,9 +34,11 @@ public final class DdlCommand implements Runnable {
     @Option(names = "--dir", paramLabel = "DIR", description = "read the migrations from DIR (a checkout's ddl/) instead of the JAR")
     Path dir;
 
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-      ClickHouseConfig cfg = ClickHouseConfig.from(IngestConfig.fromEnv());
+      ClickHouseConfig cfg = ClickHouseConfig.from(IngestCli.config(spec));
       List<Ddl.Migration> ms = migrations(dir);
       try (ClickHouseSchema schema = ClickHouseSchema.connect(cfg)) {
         List<ClickHouseSchema.Outcome> out = schema.apply(ms);

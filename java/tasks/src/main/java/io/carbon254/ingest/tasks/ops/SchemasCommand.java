@@ -1,7 +1,7 @@
 package io.carbon254.ingest.tasks.ops;
 
 import io.carbon254.ingest.core.ExitCodes;
-import io.carbon254.ingest.core.config.IngestConfig;
+import io.carbon254.ingest.tasks.IngestCli;
 import io.carbon254.ingest.sinks.production.registry.SchemaRegistryClient;
 import io.carbon254.ingest.sinks.production.schema.SchemaCompatibilityCheck;
 import java.nio.file.Path;
@@ -40,11 +40,13 @@ public final class SchemasCommand implements Runnable {
     @Option(names = "--no-registry", description = "skip the registry check even when SCHEMA_REGISTRY_URL is set")
     boolean noRegistry;
 
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
       List<SchemaCompatibilityCheck.Finding> all =
           new ArrayList<>(SchemaCompatibilityCheck.againstReleased(schemas, released == null ? schemas.resolve("released") : released));
-      Optional<String> registry = noRegistry ? Optional.empty() : IngestConfig.fromEnv().schemaRegistryUrl();
+      Optional<String> registry = noRegistry ? Optional.empty() : IngestCli.config(spec).schemaRegistryUrl();
       registry.ifPresent(url ->
           all.addAll(SchemaCompatibilityCheck.againstRegistry(schemas, new SchemaRegistryClient(url, Duration.ofSeconds(10), 3))));
       int bad = 0;

@@ -33,7 +33,10 @@ public final class CaisoConnector implements MarketConnector {
     return DATASETS;
   }
 
-  /** Tests shorten the backoff; the CLI routes retry notices to the task log. */
+  /**
+   * Tests shorten the backoff; the CLI routes retry notices to the task log. The time budgets come
+   * from the {@code http:} block of connectors/caiso.yaml, whatever the policy says.
+   */
   public CaisoConnector withPolicy(HttpPolicy policy) {
     this.policy = policy;
     return this;
@@ -50,7 +53,7 @@ public final class CaisoConnector implements MarketConnector {
     ctx.spec().dataset(id);
     NormalizationRules rules = NormalizationRules.load(ctx.config());
     RequestSpacer spacer = RequestSpacer.forMarket(MARKET, ctx.spec().minRequestSpacing());
-    HttpFetcher http = new HttpFetcher(MARKET, policy, spacer, ctx.clock()).onRetry(retryLog);
+    HttpFetcher http = new HttpFetcher(MARKET, policy.withBudget(ctx.spec().http()), spacer, ctx.clock()).onRetry(retryLog);
     if (id.equals("fuel_mix")) {
       String base = ctx.config().baseUrlOverride(MARKET).orElse(OutlookFuelMixDataset.OUTLOOK_HOST);
       return new OutlookFuelMixDataset(id, http, base, rules);

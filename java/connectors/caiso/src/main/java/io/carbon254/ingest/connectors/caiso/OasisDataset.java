@@ -14,7 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
 
-/** An OASIS SingleZip dataset: the window split to OASIS's span limit, one zip per request. */
+/**
+ * An OASIS SingleZip dataset: the window split to OASIS's span limit, one zip per request.
+ *
+ * <p>Rows outside the window: none by design. OASIS selects rows by their GMT interval, inside
+ * {@code [startdatetime, enddatetime)} of the request; the recorded all-runs SLD_FCST answer for one
+ * GMT day (shared/iso-samples/caiso) holds only rows of that day although its Pacific operating
+ * dates span two days, and every part here is a sub-window of the task's interval. So every row of
+ * a payload lies inside it, and normalize rejects a payload with a row outside as being about
+ * another interval (exit 4). The SLD_FCST market runs a dataset does not carry (ACTUAL rows for
+ * load_forecast and the reverse) are selected by {@link OasisLoadParser}, not by time.
+ */
 final class OasisDataset implements Dataset {
   static final String OASIS_HOST = "http://oasis.caiso.com";
 
@@ -75,7 +85,7 @@ final class OasisDataset implements Dataset {
     for (int i = 0; i < parts.size(); i++) {
       IntervalWindow part = parts.get(i);
       String what = key.market() + "/" + key.dataset() + " " + part + " (part " + (i + 1) + "/" + parts.size() + ")";
-      HttpResult r = http.get(url(baseUrl, query, part), new OasisResponseCheck(what, spacing));
+      HttpResult r = http.get(url(baseUrl, query, part), what, new OasisResponseCheck(what, spacing));
       out.add(RawPayload.of(key, i, r.url(), r.contentType(), r.status(), r.body(), r.receivedAt()));
     }
     return out;

@@ -5,6 +5,7 @@ import io.carbon254.ingest.connectors.common.HttpResult;
 import io.carbon254.ingest.connectors.common.ResponseCheck;
 import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.NotPublishedException;
+import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.policy.NormalizationRules;
@@ -17,7 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
 
-/** Today's Outlook history: one fuelsource.csv per Pacific calendar day touched by the window. */
+/**
+ * Today's Outlook history: one fuelsource.csv per Pacific calendar day of the window.
+ *
+ * <p>Rows outside the window: a file always holds a whole Pacific day, so a window that cut a day
+ * would get the rest of that day by design of the request. The dataset is therefore fetched for
+ * whole Pacific days only ({@code cadence: daily}; any other window is a usage error, exit 2,
+ * before a request is made), and every row of its files lies inside the window; a row outside
+ * (a file of another day) makes normalize reject the payload (exit 4).
+ */
 final class OutlookFuelMixDataset implements Dataset {
   static final String OUTLOOK_HOST = "https://www.caiso.com";
   private static final DateTimeFormatter YMD = DateTimeFormatter.ofPattern("yyyyMMdd");
@@ -60,12 +69,23 @@ final class OutlookFuelMixDataset implements Dataset {
     return days;
   }
 
+  /** The files are whole Pacific days: a window must start and end at Pacific midnights. */
+  static void requireWholeDays(IntervalKey key) {
+    for (java.time.Instant t : List.of(key.window().start(), key.window().end())) {
+      if (!t.atZone(OasisTime.PACIFIC).toLocalDate().atStartOfDay(OasisTime.PACIFIC).toInstant().equals(t)) {
+        throw new UsageException(key + ": " + t + " is not a Pacific midnight; Today's Outlook publishes one file per whole"
+            + " Pacific day, so " + key.dataset() + " is fetched for whole Pacific days only");
+      }
+    }
+  }
+
   static HttpUrl url(String baseUrl, LocalDate day) {
     return HttpFetcher.rebase(HttpUrl.get(OUTLOOK_HOST + "/outlook/history/" + YMD.format(day) + "/fuelsource.csv"), baseUrl);
   }
 
   @Override
   public List<RawPayload> fetch(IntervalKey key) {
+    requireWholeDays(key);
     List<LocalDate> days = days(key);
     List<RawPayload> out = new ArrayList<>();
     for (int i = 0; i < days.size(); i++) {
@@ -76,7 +96,7 @@ final class OutlookFuelMixDataset implements Dataset {
               + ": Outlook history answered an empty body; not published yet, exit 99");
         }
       };
-      HttpResult r = http.get(url(baseUrl, day), check);
+      HttpResult r = http.get(url(baseUrl, day), key.market() + "/" + id + " " + day + " (part " + (i + 1) + "/" + days.size() + ")", check);
       out.add(RawPayload.of(key, i, r.url(), r.contentType(), r.status(), r.body(), r.receivedAt()));
     }
     return out;

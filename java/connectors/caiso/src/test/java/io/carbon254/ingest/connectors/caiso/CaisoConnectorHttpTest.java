@@ -342,4 +342,50 @@ class CaisoConnectorHttpTest {
     assertEquals("https://www.caiso.com/outlook/history/20241103/fuelsource.csv",
         OutlookFuelMixDataset.url(OutlookFuelMixDataset.OUTLOOK_HOST, java.time.LocalDate.of(2024, 11, 3)).toString());
   }
+
+  /** The CAISO declaration with its {@code http:} block replaced, in a connectors directory of its own. */
+  static java.nio.file.Path connectorsWithBudget(java.nio.file.Path dir, String http) throws java.io.IOException {
+    String yaml = java.nio.file.Files.readString(CaisoTestSupport.repoRoot().resolve("connectors/caiso.yaml"));
+    int at = yaml.indexOf("\nhttp:");
+    int next = yaml.indexOf("\ndefaults:");
+    assertTrue(at > 0 && next > at, "connectors/caiso.yaml has an http: block before defaults:");
+    java.nio.file.Files.writeString(dir.resolve("caiso.yaml"), yaml.substring(0, at) + "\n" + http + yaml.substring(next));
+    return dir;
+  }
+
+  @Test
+  void aHungServerFailsThePartWithinTheBudgetOfConnectorsYamlExit3(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    connectorsWithBudget(dir, "http:\n  connect_timeout: 200ms\n  attempt_timeout: 400ms\n  part_timeout: 1500ms");
+    recorder.fallback = r -> new MockResponse.Builder().onResponseStart(mockwebserver3.SocketEffect.Stall.INSTANCE).build();
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("INGEST_CONNECTORS_DIR", dir.toString());
+    env.put("NORMALIZATION_CONFIG", CaisoTestSupport.repoRoot().resolve("configs/normalization_rules.yaml").toString());
+    env.put("INGEST_CAISO_BASE_URL", base());
+    env.put("INGEST_CAISO_REQUEST_SPACING", "0ms");
+    io.carbon254.ingest.core.config.IngestConfig config = io.carbon254.ingest.core.config.IngestConfig.of(env);
+    io.carbon254.ingest.core.connector.ConnectorContext ctx = new io.carbon254.ingest.core.connector.ConnectorContext(
+        io.carbon254.ingest.core.config.ConnectorSpec.load(config, "caiso"), config, java.time.Clock.systemUTC());
+    // the default retry policy (5 attempts, 2 s backoff doubling) would take far longer than the budget
+    Dataset ds = new CaisoConnector().onRetry(retryLog::add).dataset("lmp_rt_5min", ctx);
+    long t0 = System.nanoTime();
+    UpstreamUnavailableException e = assertThrows(UpstreamUnavailableException.class,
+        () -> ds.fetch(key("lmp_rt_5min", "2024-11-03T08:00:00Z", "2024-11-03T10:00:00Z")));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(ExitCodes.UPSTREAM_UNAVAILABLE, e.exitCode());
+    assertTrue(ms < 1_500 + 1_500, "the first part failed within its 1.5 s budget (+ margin): " + ms + " ms");
+    assertTrue(e.getMessage().startsWith("caiso/lmp_rt_5min 2024-11-03T08:00:00Z..2024-11-03T09:00:00Z (part 1/2): "), e.getMessage());
+    assertTrue(e.getMessage().contains("part budget of 1500ms (http.part_timeout"), e.getMessage());
+    assertTrue(e.getMessage().matches("(?s).*gave up after [12] attempt\\(s\\).*"), e.getMessage());
+    assertTrue(server.getRequestCount() <= 2, "the second part was never asked for: " + server.getRequestCount());
+  }
+
+  @Test
+  void fuelMixFilesAreWholePacificDaysSoAPartialDayWindowIsAUsageErrorBeforeAnyRequest() {
+    UsageException e = assertThrows(UsageException.class,
+        () -> dataset("fuel_mix").fetch(key("fuel_mix", "2024-11-03T07:00:00Z", "2024-11-03T19:00:00Z")));
+    assertEquals(ExitCodes.USAGE, e.exitCode());
+    assertTrue(e.getMessage().contains("2024-11-03T19:00:00Z is not a Pacific midnight"), e.getMessage());
+    assertEquals(0, server.getRequestCount());
+  }
 }

@@ -49,6 +49,20 @@ public final class RequestSpacer {
     return Duration.ofNanos(Math.max(0, wait));
   }
 
+  /**
+   * Like {@link #acquire()}, but only when the wait is at most {@code maxWait}: returns false at
+   * once, reserving nothing, when the next allowed start lies further out (a time budget that the
+   * wait alone would use up).
+   */
+  public synchronized boolean acquire(Duration maxWait) throws InterruptedException {
+    long wait = nextAllowedNanos - System.nanoTime();
+    if (wait > maxWait.toNanos()) {
+      return false;
+    }
+    acquire();
+    return true;
+  }
+
   /** Pushes the next allowed start out (a 429 or Retry-After from the server). */
   public synchronized void backOff(Duration d) {
     nextAllowedNanos = Math.max(nextAllowedNanos, System.nanoTime() + d.toNanos());

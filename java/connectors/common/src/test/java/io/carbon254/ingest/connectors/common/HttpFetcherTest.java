@@ -140,10 +140,117 @@ class HttpFetcherTest {
   @Test
   void otherClientErrorsFailAtOnce() {
     recorder.queue.add(status(400, "bad request: unknown parameter"));
-    UpstreamUnavailableException e =
-        assertThrows(UpstreamUnavailableException.class, () -> fetcher().get(url(), ResponseCheck.ACCEPT_ALL));
+    UsageException e = assertThrows(UsageException.class, () -> fetcher().get(url(), ResponseCheck.ACCEPT_ALL));
     assertTrue(e.getMessage().contains("HTTP 400") && e.getMessage().contains("a retry will not help"), e.getMessage());
     assertEquals(1, server.getRequestCount());
+  }
+
+  @Test
+  void badRequestsAndRefusedCredentialsAreUsageErrorsExit2NotUpstreamFailures() {
+    for (int code : new int[] {400, 401, 403, 422}) {
+      recorder.queue.add(status(code, "<html><body>nope</body></html>"));
+      int before = server.getRequestCount();
+      UsageException e = assertThrows(UsageException.class, () -> fetcher().get(url(), "testmkt/ds part 1/1", ResponseCheck.ACCEPT_ALL));
+      assertEquals(ExitCodes.USAGE, e.exitCode(), code + ": " + e.getMessage());
+      assertTrue(e.getMessage().contains("HTTP " + code) && e.getMessage().contains("a retry will not help"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("testmkt/ds part 1/1: "), e.getMessage());
+      if (code == 401 || code == 403) {
+        assertTrue(e.getMessage().contains("credentials"), e.getMessage());
+      }
+      assertEquals(before + 1, server.getRequestCount(), code + " is not retried");
+    }
+  }
+
+  @Test
+  void a408RequestTimeoutIsRetriedLikeA5xx() {
+    recorder.queue.add(status(408, "request timeout"));
+    recorder.queue.add(status(200, "ok"));
+    assertEquals(2, fetcher().get(url(), ResponseCheck.ACCEPT_ALL).attempts());
+  }
+
+  // --- time budgets -------------------------------------------------------------------------
+
+  /** Attempts of 300 ms within a part of 1.5 s; the retry policy would allow many more attempts. */
+  private static final HttpPolicy SMALL_BUDGET = HttpPolicy.defaults().withMaxAttempts(10)
+      .withBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
+      .withBudget(new io.carbon254.ingest.core.config.ConnectorSpec.HttpBudget(
+          Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(1_500)));
+
+  private static long millisSince(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  private void assertBudgetFailure(UpstreamUnavailableException e, long tookMs) {
+    assertEquals(ExitCodes.UPSTREAM_UNAVAILABLE, e.exitCode());
+    assertTrue(tookMs < 1_500 + 1_000, "failed within the part budget (+ margin): " + tookMs + " ms");
+    assertTrue(tookMs >= 1_000, "used most of the budget before giving up: " + tookMs + " ms");
+    String m = e.getMessage();
+    assertTrue(m.startsWith("testmkt/ds 08:00..09:00 (part 2/3): "), m);
+    assertTrue(m.contains("part budget of 1500ms (http.part_timeout, attempts of 300ms)"), m);
+    java.util.regex.Matcher a = java.util.regex.Pattern.compile("gave up after (\\d+) attempt\\(s\\)").matcher(m);
+    assertTrue(a.find(), m);
+    int attempts = Integer.parseInt(a.group(1));
+    assertTrue(attempts >= 2 && attempts <= 5, m);
+    assertEquals(attempts, server.getRequestCount(), "the message counts the attempts made");
+  }
+
+  @Test
+  void aServerThatNeverAnswersFailsThePartWithinItsBudgetExit3() {
+    for (int i = 0; i < 10; i++) {
+      recorder.queue.add(new MockResponse.Builder().onResponseStart(mockwebserver3.SocketEffect.Stall.INSTANCE).build());
+    }
+    long t0 = System.nanoTime();
+    UpstreamUnavailableException e = assertThrows(UpstreamUnavailableException.class,
+        () -> fetcher(SMALL_BUDGET, RequestSpacer.unshared(Duration.ZERO)).get(url(), "testmkt/ds 08:00..09:00 (part 2/3)",
+            ResponseCheck.ACCEPT_ALL));
+    assertBudgetFailure(e, millisSince(t0));
+    assertTrue(e.getMessage().contains("timeout"), e.getMessage());
+  }
+
+  @Test
+  void aBodyDrippingInSlowlyIsCutAtTheAttemptBudgetNotHeldUntilItEnds() {
+    // 4 KB at 64 bytes per 100 ms would take 6.4 s per attempt; each attempt must end at 300 ms.
+    for (int i = 0; i < 10; i++) {
+      recorder.queue.add(new MockResponse.Builder().code(200).body("x".repeat(4_096)).throttleBody(64, 100, TimeUnit.MILLISECONDS).build());
+    }
+    long t0 = System.nanoTime();
+    UpstreamUnavailableException e = assertThrows(UpstreamUnavailableException.class,
+        () -> fetcher(SMALL_BUDGET, RequestSpacer.unshared(Duration.ZERO)).get(url(), "testmkt/ds 08:00..09:00 (part 2/3)",
+            ResponseCheck.ACCEPT_ALL));
+    assertBudgetFailure(e, millisSince(t0));
+  }
+
+  @Test
+  void aBackoffOrRetryAfterThatWouldPassThePartBudgetEndsThePartAtOnce() {
+    recorder.queue.add(new MockResponse.Builder().code(503).setHeader("Retry-After", "30").body("busy").build());
+    long t0 = System.nanoTime();
+    UpstreamUnavailableException e = assertThrows(UpstreamUnavailableException.class,
+        () -> fetcher(SMALL_BUDGET, RequestSpacer.unshared(Duration.ZERO)).get(url(), "testmkt/ds 08:00..09:00 (part 2/3)",
+            ResponseCheck.ACCEPT_ALL));
+    assertTrue(millisSince(t0) < 1_000, "no sleep past the budget: " + millisSince(t0) + " ms");
+    assertEquals(1, server.getRequestCount());
+    assertTrue(e.getMessage().contains("gave up after 1 attempt(s)") && e.getMessage().contains("HTTP 503"), e.getMessage());
+  }
+
+  @Test
+  void aSpacingWaitLongerThanThePartBudgetIsNotSleptThrough() throws Exception {
+    RequestSpacer spacer = RequestSpacer.unshared(Duration.ofSeconds(30));
+    spacer.acquire(); // the next request may start in 30 s, far beyond the 1.5 s budget
+    long t0 = System.nanoTime();
+    UpstreamUnavailableException e = assertThrows(UpstreamUnavailableException.class,
+        () -> fetcher(SMALL_BUDGET, spacer).get(url(), "testmkt/ds 08:00..09:00 (part 2/3)", ResponseCheck.ACCEPT_ALL));
+    assertTrue(millisSince(t0) < 1_000, millisSince(t0) + " ms");
+    assertEquals(0, server.getRequestCount());
+    assertTrue(e.getMessage().contains("gave up after 0 attempt(s)") && e.getMessage().contains("spacing"), e.getMessage());
+  }
+
+  @Test
+  void theDefaultsFailAHungPartWithinAboutTwoMinutes() {
+    HttpPolicy d = HttpPolicy.defaults();
+    assertEquals(Duration.ofSeconds(30), d.callTimeout());
+    assertEquals(Duration.ofMinutes(2), d.partTimeout());
+    assertEquals(Duration.ofSeconds(10), d.connectTimeout());
+    assertTrue(d.readTimeout().compareTo(d.callTimeout()) <= 0);
   }
 
   @Test

@@ -40,18 +40,46 @@ import org.duckdb.DuckDBConnection;
  * the Appender into a scratch table, then one set-based statement (upsert by natural key keeping
  * the highest version, or delete + insert for staging) inside a transaction. Timestamps are
  * stored as UTC {@code TIMESTAMP}. DuckDB allows one writing process per file: opening waits for
- * a lock held by another task run (up to {@code INGEST_DUCKDB_LOCK_WAIT}, default 120 s).
+ * a lock held by another task run (up to {@code INGEST_DUCKDB_LOCK_WAIT}, default 120 s). The
+ * writing warehouse of a stage opens on its first use ({@link #lazy}), so a fetch downloads before
+ * it takes the lock; the lock is held until {@link #close} (the end of the process).
  */
 public final class DuckDbWarehouse implements Warehouse {
   private final Path file;
-  private final Connection conn;
+  private final boolean readOnly;
+  private final Duration lockWaitLimit;
+  private Connection conn;
+  private boolean schemaWanted;
+  private Duration openTime = Duration.ZERO;
+  private Duration lockWaited = Duration.ZERO;
 
-  private DuckDbWarehouse(Path file, Connection conn) {
+  private DuckDbWarehouse(Path file, boolean readOnly, Duration lockWaitLimit) {
     this.file = file;
-    this.conn = conn;
+    this.readOnly = readOnly;
+    this.lockWaitLimit = lockWaitLimit;
   }
 
+  /** Opens the file now (waiting up to {@code lockWait} for another process's lock). */
   public static DuckDbWarehouse open(Path file, boolean readOnly, Duration lockWait) {
+    DuckDbWarehouse w = new DuckDbWarehouse(file, readOnly, lockWait);
+    w.connect();
+    return w;
+  }
+
+  /** A writing warehouse that opens the file, and creates the tables, on its first use. */
+  public static DuckDbWarehouse lazy(Path file, Duration lockWait) {
+    return new DuckDbWarehouse(file, false, lockWait);
+  }
+
+  private Connection conn() {
+    if (conn == null) {
+      connect();
+    }
+    return conn;
+  }
+
+  private void connect() {
+    long t0 = System.nanoTime();
     try {
       Files.createDirectories(file.getParent());
     } catch (java.io.IOException e) {
@@ -60,19 +88,23 @@ public final class DuckDbWarehouse implements Warehouse {
     if (readOnly && !Files.exists(file)) {
       throw new UsageException("no embedded warehouse at " + file + " yet: run a stage first (or set INGEST_HOME)");
     }
-    Instant deadline = Instant.now().plus(lockWait);
-    while (true) {
+    Instant deadline = Instant.now().plus(lockWaitLimit);
+    long firstLocked = 0;
+    while (conn == null) {
       try {
         Properties p = new Properties();
         if (readOnly) {
           p.setProperty("duckdb.read_only", "true");
         }
-        Connection c = DriverManager.getConnection("jdbc:duckdb:" + file, p);
-        return new DuckDbWarehouse(file, c);
+        conn = DriverManager.getConnection("jdbc:duckdb:" + file, p);
       } catch (SQLException e) {
         boolean locked = String.valueOf(e.getMessage()).contains("lock");
         if (!locked || Instant.now().isAfter(deadline)) {
-          throw new UpstreamUnavailableException("embedded warehouse " + file + " cannot be opened: " + e.getMessage(), e);
+          throw new UpstreamUnavailableException("embedded warehouse " + file + " cannot be opened: " + e.getMessage()
+              + (locked ? " (waited " + lockWaitLimit.toSeconds() + " s, INGEST_DUCKDB_LOCK_WAIT)" : ""), e);
+        }
+        if (firstLocked == 0) {
+          firstLocked = System.nanoTime();
         }
         try {
           Thread.sleep(250);
@@ -82,6 +114,23 @@ public final class DuckDbWarehouse implements Warehouse {
         }
       }
     }
+    if (firstLocked != 0) {
+      lockWaited = Duration.ofNanos(System.nanoTime() - firstLocked);
+    }
+    if (schemaWanted) {
+      createTables();
+    }
+    openTime = Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  @Override
+  public Duration openTime() {
+    return openTime;
+  }
+
+  @Override
+  public Duration lockWait() {
+    return lockWaited;
   }
 
   @Override
@@ -106,6 +155,14 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public void ensureSchema() {
+    if (conn == null) {
+      schemaWanted = true; // created when the file is opened
+      return;
+    }
+    createTables();
+  }
+
+  private void createTables() {
     List<String> ddl = new ArrayList<>();
     ddl.add("""
         CREATE TABLE IF NOT EXISTS bronze_payloads (
@@ -133,7 +190,7 @@ public final class DuckDbWarehouse implements Warehouse {
           exit_code INTEGER NOT NULL, rows_in BIGINT NOT NULL, rows_out BIGINT NOT NULL, events BIGINT NOT NULL,
           started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, message VARCHAR,
           PRIMARY KEY (run_id, stage, market, dataset, interval_start_utc, interval_end_utc))""");
-    try (Statement s = conn.createStatement()) {
+    try (Statement s = conn().createStatement()) {
       for (String d : ddl) {
         s.execute(d);
       }
@@ -151,10 +208,10 @@ public final class DuckDbWarehouse implements Warehouse {
   public List<RawPayload> putBronze(List<RawPayload> payloads) {
     List<RawPayload> stored = new ArrayList<>(payloads.size());
     return inTransaction("store payloads", () -> {
-      try (PreparedStatement ins = conn.prepareStatement("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-          PreparedStatement first = conn.prepareStatement("SELECT fetched_at FROM bronze_payloads WHERE payload_id = ?");
-          PreparedStatement touch = conn.prepareStatement("UPDATE bronze_payloads SET last_fetched_at = ? WHERE payload_id = ?");
-          PreparedStatement revive = conn.prepareStatement(
+      try (PreparedStatement ins = conn().prepareStatement("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement first = conn().prepareStatement("SELECT fetched_at FROM bronze_payloads WHERE payload_id = ?");
+          PreparedStatement touch = conn().prepareStatement("UPDATE bronze_payloads SET last_fetched_at = ? WHERE payload_id = ?");
+          PreparedStatement revive = conn().prepareStatement(
               "UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE payload_id = ?")) {
         Map<IntervalKey, Map<Integer, String>> current = new HashMap<>();
         for (RawPayload p : payloads) {
@@ -206,7 +263,7 @@ public final class DuckDbWarehouse implements Warehouse {
   /** Payload id of the current payload of each part of a key (ids only: no payload bodies read). */
   private Map<Integer, String> latestIds(IntervalKey key) {
     Map<Integer, String> ids = new HashMap<>();
-    try (PreparedStatement ps = conn.prepareStatement("SELECT part, payload_id FROM (" + LATEST_PER_PART + ") WHERE rn = 1")) {
+    try (PreparedStatement ps = conn().prepareStatement("SELECT part, payload_id FROM (" + LATEST_PER_PART + ") WHERE rn = 1")) {
       bindKey(ps, key, 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -228,7 +285,7 @@ public final class DuckDbWarehouse implements Warehouse {
   public List<RawPayload> latestBronze(IntervalKey key) {
     String sql = "SELECT payload_id, part, url, content_type, http_status, sha256, fetched_at, body FROM ("
         + LATEST_PER_PART + ") WHERE rn = 1 ORDER BY part";
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+    try (PreparedStatement ps = conn().prepareStatement(sql)) {
       bindKey(ps, key, 1);
       List<RawPayload> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -246,7 +303,7 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public void replaceStaging(Stage stage, IntervalKey key, RecordKind kind, List<CanonicalRecord> rows) {
     inTransaction("write " + kind.stagingTable(), () -> {
-      try (PreparedStatement del = conn.prepareStatement("DELETE FROM " + kind.stagingTable()
+      try (PreparedStatement del = conn().prepareStatement("DELETE FROM " + kind.stagingTable()
           + " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?")) {
         del.setString(1, stage.id());
         bindKey(del, key, 2);
@@ -272,12 +329,12 @@ public final class DuckDbWarehouse implements Warehouse {
     String updates = kind.columns().stream().filter(c -> !kind.naturalKey().contains(c.name()))
         .map(c -> c.name() + " = excluded." + c.name()).collect(Collectors.joining(", "));
     inTransaction("upsert " + kind.silverTable(), () -> {
-      try (Statement s = conn.createStatement()) {
+      try (Statement s = conn().createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS " + scratch + " AS SELECT * FROM " + kind.silverTable() + " LIMIT 0");
         s.execute("DELETE FROM " + scratch);
       }
       append(scratch, null, rows);
-      try (Statement s = conn.createStatement()) {
+      try (Statement s = conn().createStatement()) {
         s.execute("INSERT INTO " + kind.silverTable() + " (" + cols + ") SELECT " + cols + " FROM " + scratch
             + " ON CONFLICT (" + String.join(", ", kind.naturalKey()) + ") DO UPDATE SET " + updates
             + " WHERE excluded.version >= " + kind.silverTable() + ".version");
@@ -295,9 +352,9 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public void writeQualityResults(IntervalKey key, List<QualityResult> results) {
     inTransaction("write quality_results", () -> {
-      try (PreparedStatement del = conn.prepareStatement(
+      try (PreparedStatement del = conn().prepareStatement(
           "DELETE FROM quality_results WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?");
-          PreparedStatement ins = conn.prepareStatement("INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          PreparedStatement ins = conn().prepareStatement("INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         bindKey(del, key, 1);
         del.executeUpdate();
         for (QualityResult r : results) {
@@ -322,7 +379,7 @@ public final class DuckDbWarehouse implements Warehouse {
   public void recordRun(RunRecord r) {
     String sql = """
         INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+    try (PreparedStatement ps = conn().prepareStatement(sql)) {
       ps.setString(1, r.runId());
       ps.setString(2, r.stage().id());
       bindKey(ps, r.key(), 3);
@@ -342,7 +399,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public QueryResult query(String sql) {
-    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = conn().createStatement(); ResultSet rs = s.executeQuery(sql)) {
       ResultSetMetaData md = rs.getMetaData();
       List<String> cols = new ArrayList<>();
       for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -366,6 +423,9 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public void close() {
+    if (conn == null) {
+      return;
+    }
     try {
       conn.close();
     } catch (SQLException e) {
@@ -381,16 +441,16 @@ public final class DuckDbWarehouse implements Warehouse {
 
   private <T> T inTransaction(String what, SqlWork<T> work) {
     try {
-      conn.setAutoCommit(false);
+      conn().setAutoCommit(false);
       try {
         T t = work.run();
-        conn.commit();
+        conn().commit();
         return t;
       } catch (SQLException | RuntimeException e) {
-        conn.rollback();
+        conn().rollback();
         throw e;
       } finally {
-        conn.setAutoCommit(true);
+        conn().setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw fail(what, e);
@@ -402,7 +462,7 @@ public final class DuckDbWarehouse implements Warehouse {
       return;
     }
     List<Column> cols = rows.get(0).kind().columns();
-    try (DuckDBAppender a = conn.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
+    try (DuckDBAppender a = conn().unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
       for (CanonicalRecord r : rows) {
         Object[] v = r.values();
         a.beginRow();
@@ -434,7 +494,7 @@ public final class DuckDbWarehouse implements Warehouse {
     String sql = "SELECT " + cols + " FROM " + table + " WHERE " + extraWhere
         + "market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ? ORDER BY "
         + String.join(", ", kind.naturalKey());
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+    try (PreparedStatement ps = conn().prepareStatement(sql)) {
       int i = 1;
       if (extraParam != null) {
         ps.setString(i++, extraParam);

@@ -4,7 +4,6 @@ import io.carbon254.ingest.core.config.IngestConfig;
 import io.carbon254.ingest.core.sink.EventSink;
 import io.carbon254.ingest.core.sink.SinkProvider;
 import io.carbon254.ingest.core.sink.Warehouse;
-import java.time.Duration;
 import java.util.Optional;
 
 /** The embedded default under INGEST_HOME: {@code warehouse.duckdb} and {@code events/}. */
@@ -19,18 +18,15 @@ public final class EmbeddedSinkProvider implements SinkProvider {
     return true;
   }
 
-  static Duration lockWait(IngestConfig c) {
-    return Duration.ofSeconds(Long.parseLong(c.get("INGEST_DUCKDB_LOCK_WAIT").orElse("120")));
-  }
-
+  /** The stages' warehouse: the file is opened, and locked, on first use (after a fetch has downloaded). */
   @Override
   public Optional<Warehouse> warehouse(IngestConfig config) {
-    return Optional.of(DuckDbWarehouse.open(config.home().resolve("warehouse.duckdb"), false, lockWait(config)));
+    return Optional.of(DuckDbWarehouse.lazy(config.home().resolve("warehouse.duckdb"), config.duckDbLockWait()));
   }
 
   /** A read-only connection for `ingest query` (does not block on other readers). */
   public static Warehouse readOnly(IngestConfig config) {
-    return DuckDbWarehouse.open(config.home().resolve("warehouse.duckdb"), true, lockWait(config));
+    return DuckDbWarehouse.open(config.home().resolve("warehouse.duckdb"), true, config.duckDbLockWait());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.carbon254.ingest.sinks.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,5 +99,24 @@ class DuckDbWarehouseTest {
       assertTrue(java.util.Arrays.equals(a, latest.body()));
       assertEquals(t1.plusSeconds(120), latest.fetchedAt());
     }
+  }
+
+  @Test
+  void aLazyWarehouseOpensTheFileAndCreatesTheTablesOnItsFirstUseOnly(@TempDir Path dir) {
+    Path file = dir.resolve("lazy.duckdb");
+    try (DuckDbWarehouse w = DuckDbWarehouse.lazy(file, Duration.ofSeconds(5))) {
+      w.ensureSchema();
+      assertEquals("duckdb:" + file, w.describe());
+      assertFalse(java.nio.file.Files.exists(file), "no file (and no lock) before the first use");
+      assertEquals(Duration.ZERO, w.openTime());
+      assertTrue(w.latestBronze(KEY).isEmpty(), "the first use opens the file and creates the tables");
+      assertTrue(java.nio.file.Files.exists(file));
+      assertTrue(w.openTime().compareTo(Duration.ZERO) > 0);
+      assertEquals(Duration.ZERO, w.lockWait(), "nobody else held the lock");
+    }
+    try (DuckDbWarehouse never = DuckDbWarehouse.lazy(dir.resolve("never.duckdb"), Duration.ofSeconds(5))) {
+      never.ensureSchema();
+    }
+    assertFalse(java.nio.file.Files.exists(dir.resolve("never.duckdb")), "closing an unused warehouse creates nothing");
   }
 }

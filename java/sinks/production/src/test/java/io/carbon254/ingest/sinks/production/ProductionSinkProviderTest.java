@@ -47,4 +47,17 @@ class ProductionSinkProviderTest {
     assertThrows(UsageException.class,
         () -> p.cache(IngestConfig.of(Map.of("REDIS_URL", "redis://h:6379", "REDIS_RECENT_INTERVALS", "x"))));
   }
+
+  @Test
+  void malformedNumbersNameTheVariableAndTheValue() {
+    UsageException r = assertThrows(UsageException.class,
+        () -> p.cache(IngestConfig.of(Map.of("REDIS_URL", "redis://h:6379", "REDIS_RECENT_INTERVALS", "x"))));
+    assertTrue(r.getMessage().contains("REDIS_RECENT_INTERVALS: 'x'"), r.getMessage());
+    UsageException c = assertThrows(UsageException.class,
+        () -> p.warehouse(IngestConfig.of(Map.of("CLICKHOUSE_DSN", "clickhouse://h", "CLICKHOUSE_RETRIES", "three"))));
+    assertTrue(c.getMessage().contains("CLICKHOUSE_RETRIES: 'three'"), c.getMessage());
+    UsageException k = assertThrows(UsageException.class, () -> p.events(IngestConfig.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "h:1",
+        "SCHEMA_REGISTRY_URL", "http://h:2", "KAFKA_DELIVERY_TIMEOUT", "1s"))));
+    assertTrue(k.getMessage().contains("KAFKA_DELIVERY_TIMEOUT: '1s'") && k.getMessage().contains("minimum 2s"), k.getMessage());
+  }
 }

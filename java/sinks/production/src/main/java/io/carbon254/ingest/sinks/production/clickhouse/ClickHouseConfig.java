@@ -3,7 +3,6 @@ package io.carbon254.ingest.sinks.production.clickhouse;
 import static java.util.Objects.requireNonNull;
 
 import io.carbon254.ingest.core.UsageException;
-import io.carbon254.ingest.core.config.Durations;
 import io.carbon254.ingest.core.config.IngestConfig;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,21 +31,8 @@ public record ClickHouseConfig(ClickHouseDsn dsn, Optional<String> cluster, int 
         throw new UsageException("CLICKHOUSE_CLUSTER '" + c + "' is not a cluster name from remote_servers");
       }
     });
-    int attempts;
-    try {
-      attempts = Integer.parseInt(cfg.get("CLICKHOUSE_RETRIES").orElse("4"));
-    } catch (NumberFormatException e) {
-      throw new UsageException("CLICKHOUSE_RETRIES must be a whole number of attempts");
-    }
-    if (attempts < 1 || attempts > 20) {
-      throw new UsageException("CLICKHOUSE_RETRIES must be between 1 and 20");
-    }
-    Duration backoff;
-    try {
-      backoff = Durations.parse("CLICKHOUSE_RETRY_BACKOFF", cfg.get("CLICKHOUSE_RETRY_BACKOFF").orElse("500ms"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    int attempts = cfg.intValue("CLICKHOUSE_RETRIES", 4, 1, 20);
+    Duration backoff = cfg.duration("CLICKHOUSE_RETRY_BACKOFF", Duration.ofMillis(500), Duration.ZERO);
     return new ClickHouseConfig(
         ClickHouseDsn.parse(dsn, cfg.get("CLICKHOUSE_USER"), cfg.get("CLICKHOUSE_PASSWORD")), cluster, attempts, backoff);
   }

@@ -100,10 +100,16 @@ final class ClickHouseGateway implements AutoCloseable {
     return selectRaw(what, sql + "\nFORMAT TabSeparated", new QuerySettings());
   }
 
-  /** A statement for people ({@code ingest query}): read-only, with column names. */
+  /**
+   * A statement for people ({@code ingest query}): read-only, with column names, unqualified table
+   * names resolved in the DSN's database (as DuckDB resolves them in its file). The database goes
+   * both as client-v2's header (current servers) and as the HTTP interface's {@code database} URL
+   * parameter, the only form 18.16 reads.
+   */
   List<List<String>> selectForPeople(String sql) {
     String trimmed = sql.strip().replaceAll(";+\\s*$", "");
-    QuerySettings s = new QuerySettings().serverSetting("readonly", "2");
+    QuerySettings s = new QuerySettings().setDatabase(dsn.database()).serverSetting("database", dsn.database())
+        .serverSetting("readonly", "2");
     return selectRaw("query", trimmed + "\nFORMAT TabSeparatedWithNames", s);
   }
 
@@ -172,13 +178,53 @@ final class ClickHouseGateway implements AutoCloseable {
 
   private RuntimeException rejected(String what, ServerException se) {
     int code = code(se);
-    if (code == UNKNOWN_TABLE || code == UNKNOWN_DATABASE) {
+    if ((code == UNKNOWN_TABLE || code == UNKNOWN_DATABASE) && migrationsWouldHelp(code, se.getMessage())) {
       return new UsageException(
           "ClickHouse at " + dsn.server() + "/" + dsn.database() + " lacks a table or database during " + what
               + " (" + firstLine(se.getMessage()) + "); run `ingest ddl apply` (make pipeline-apply-ddl)",
           se);
     }
     return new Rejected(code, "ClickHouse at " + dsn.server() + " rejected " + what + ": " + firstLine(se.getMessage()), se);
+  }
+
+  private static final java.util.regex.Pattern MISSING_TABLE =
+      java.util.regex.Pattern.compile("Table `?(\\w+)`?\\.`?(\\w+)`? (?:doesn't|does not) exist");
+  /** Current servers (the analyzer): {@code Unknown table expression identifier 'silver_prices' in scope …}. */
+  private static final java.util.regex.Pattern UNKNOWN_IDENTIFIER =
+      java.util.regex.Pattern.compile("Unknown table expression identifier '(?:(\\w+)\\.)?(\\w+)'");
+  private static final java.util.regex.Pattern MISSING_DATABASE =
+      java.util.regex.Pattern.compile("Database `?(\\w+)`? (?:doesn't|does not) exist");
+  private static volatile Set<String> ownTables;
+
+  /**
+   * Whether {@code ingest ddl apply} cures a missing table or database: only when it is the DSN's
+   * database or one of the tables the migrations create there (not a typo in a query, nor another
+   * database). An error whose object cannot be read from the message keeps the hint.
+   */
+  boolean migrationsWouldHelp(int code, String message) {
+    String m = String.valueOf(message);
+    java.util.regex.Matcher t = MISSING_TABLE.matcher(m);
+    if (code == UNKNOWN_TABLE && t.find()) {
+      return t.group(1).equals(dsn.database()) && tables().contains(t.group(2));
+    }
+    java.util.regex.Matcher id = UNKNOWN_IDENTIFIER.matcher(m);
+    if (code == UNKNOWN_TABLE && id.find()) {
+      return (id.group(1) == null || id.group(1).equals(dsn.database())) && tables().contains(id.group(2));
+    }
+    java.util.regex.Matcher d = MISSING_DATABASE.matcher(m);
+    if (code == UNKNOWN_DATABASE && d.find()) {
+      return d.group(1).equals(dsn.database());
+    }
+    return true;
+  }
+
+  private static Set<String> tables() {
+    if (ownTables == null) {
+      Set<String> t = new java.util.HashSet<>(Ddl.tables(Ddl.bundled()));
+      t.add(ClickHouseSchema.LEDGER_TABLE);
+      ownTables = Set.copyOf(t);
+    }
+    return ownTables;
   }
 
   private static boolean transientServer(ServerException se) {

@@ -147,6 +147,24 @@ public final class Ddl {
     return out;
   }
 
+  /**
+   * The tables the migrations create (and, for a cluster, their {@code _local} halves): those a
+   * missing-table error can be cured of by {@code ingest ddl apply}.
+   */
+  public static java.util.Set<String> tables(List<Migration> migrations) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (Migration m : migrations) {
+      for (Statement st : statements(m.text().replace("${database}", "db"))) {
+        Matcher ct = CREATE_TABLE.matcher(st.sql());
+        if (ct.find()) {
+          out.add(ct.group(2));
+          out.add(ct.group(2) + "_local");
+        }
+      }
+    }
+    return out;
+  }
+
   /** The statements of a migration for this database, single node when {@code cluster} is empty. */
   public static List<String> render(Migration m, String database, Optional<String> cluster) {
     return render(m.text(), database, cluster);

@@ -3,7 +3,6 @@ package io.carbon254.ingest.sinks.production.kafka;
 import static java.util.Objects.requireNonNull;
 
 import io.carbon254.ingest.core.UsageException;
-import io.carbon254.ingest.core.config.Durations;
 import io.carbon254.ingest.core.config.IngestConfig;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,32 +47,12 @@ public record KafkaSettings(
                 "KAFKA_BOOTSTRAP_SERVERS is set but SCHEMA_REGISTRY_URL is not: events go to Kafka as Avro in the"
                     + " Confluent wire format and need a schema registry (set SCHEMA_REGISTRY_URL, e.g."
                     + " http://127.0.0.1:8081, or unset KAFKA_BOOTSTRAP_SERVERS for the embedded event files)"));
-    int partitions = intVar(cfg, "KAFKA_TOPIC_PARTITIONS", DEFAULT_PARTITIONS, 1, 10_000);
-    Optional<Short> rf = cfg.get("KAFKA_TOPIC_REPLICATION_FACTOR").map(v -> (short) intVar(cfg, "KAFKA_TOPIC_REPLICATION_FACTOR", 1, 1, 32));
-    Duration delivery;
-    try {
-      delivery = Durations.parse("KAFKA_DELIVERY_TIMEOUT", cfg.get("KAFKA_DELIVERY_TIMEOUT").orElse("30s"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
-    if (delivery.toMillis() < 2_000) {
-      throw new UsageException("KAFKA_DELIVERY_TIMEOUT must be at least 2s");
-    }
+    int partitions = cfg.intValue("KAFKA_TOPIC_PARTITIONS", DEFAULT_PARTITIONS, 1, 10_000);
+    Optional<Short> rf = cfg.get("KAFKA_TOPIC_REPLICATION_FACTOR")
+        .map(v -> (short) cfg.intValue("KAFKA_TOPIC_REPLICATION_FACTOR", 1, 1, 32));
+    Duration delivery = cfg.duration("KAFKA_DELIVERY_TIMEOUT", Duration.ofSeconds(30), Duration.ofSeconds(2));
     return new KafkaSettings(bootstrap, registry, partitions, rf, delivery, cfg.get("KAFKA_SECURITY_PROTOCOL"),
         cfg.get("KAFKA_SASL_MECHANISM"), cfg.get("KAFKA_SASL_JAAS_CONFIG"), cfg.get("TRACEPARENT"));
-  }
-
-  private static int intVar(IngestConfig cfg, String name, int dflt, int min, int max) {
-    String v = cfg.get(name).orElse(Integer.toString(dflt));
-    try {
-      int n = Integer.parseInt(v);
-      if (n < min || n > max) {
-        throw new UsageException(name + " must be between " + min + " and " + max + ", got " + v);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + " must be a whole number, got '" + v + "'");
-    }
   }
 
   /** Request timeout: a third of the delivery timeout, at most 10 s. */

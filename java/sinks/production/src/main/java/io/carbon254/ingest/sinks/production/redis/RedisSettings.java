@@ -3,7 +3,6 @@ package io.carbon254.ingest.sinks.production.redis;
 import static java.util.Objects.requireNonNull;
 
 import io.carbon254.ingest.core.UsageException;
-import io.carbon254.ingest.core.config.Durations;
 import io.carbon254.ingest.core.config.IngestConfig;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
@@ -35,22 +34,9 @@ public record RedisSettings(RedisURI uri, String prefix, int recentIntervals, Du
     if (!prefix.matches("[A-Za-z0-9_.-]+")) {
       throw new UsageException("REDIS_KEY_PREFIX must match [A-Za-z0-9_.-]+");
     }
-    int n;
-    try {
-      n = Integer.parseInt(cfg.get("REDIS_RECENT_INTERVALS").orElse("288"));
-    } catch (NumberFormatException e) {
-      throw new UsageException("REDIS_RECENT_INTERVALS must be a whole number");
-    }
-    if (n < 1 || n > 100_000) {
-      throw new UsageException("REDIS_RECENT_INTERVALS must be between 1 and 100000");
-    }
-    try {
-      return new RedisSettings(uri, prefix, n,
-          Durations.parse("REDIS_LATEST_TTL", cfg.get("REDIS_LATEST_TTL").orElse("7d")),
-          Durations.parse("REDIS_RECENT_TTL", cfg.get("REDIS_RECENT_TTL").orElse("2d")));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    int n = cfg.intValue("REDIS_RECENT_INTERVALS", 288, 1, 100_000);
+    return new RedisSettings(uri, prefix, n, cfg.duration("REDIS_LATEST_TTL", Duration.ofDays(7), Duration.ofSeconds(1)),
+        cfg.duration("REDIS_RECENT_TTL", Duration.ofDays(2), Duration.ofSeconds(1)));
   }
 
   /** {@code host:port}, for messages (never the password). */
