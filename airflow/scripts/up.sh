@@ -29,10 +29,11 @@ for market in $(PYTHONPATH=airflow/plugins python -m ingest_airflow.cli dags con
       sleep 0.5
     done
     if ! grep -q "listening" "$log" 2>/dev/null; then
-      echo "airflow-up: the $market simulator did not start (see $log); its DAGs will fail to fetch" >&2
+      # Without it the tasks would go to the ISO's real hosts: refuse rather than half-start.
+      echo "airflow-up: the $market simulator did not start (see $log); nothing else was started" >&2
+      tail -5 "$log" >&2
       rm -f "$pidfile"
-      sim_port=$((sim_port + 1))
-      continue
+      exit 1
     fi
     echo "simulator $market: $(grep -m1 -o 'http://[0-9.:]*' "$log")"
   fi
