@@ -26,6 +26,9 @@ public final class CsvReader implements Closeable {
     1e21, 1e22
   };
 
+  /** Longest record accepted (OASIS rows are a few hundred bytes): a record is held whole, so it is bounded. */
+  public static final int MAX_RECORD_BYTES = 1 << 20;
+
   private final InputStream in;
   private final byte[] buf = new byte[1 << 16];
   private int pos;
@@ -193,6 +196,9 @@ public final class CsvReader implements Closeable {
 
   private void put(byte b) {
     if (recLen == rec.length) {
+      if (rec.length >= MAX_RECORD_BYTES) {
+        throw new Csv.CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
+      }
       rec = Arrays.copyOf(rec, rec.length * 2);
     }
     rec[recLen++] = b;
