@@ -129,6 +129,24 @@ public final class CsvReader implements Closeable {
         }
         break;
       }
+      if (!quoted) {
+        // the common case: copy the run of plain bytes up to the next delimiter in one go
+        int run = pos;
+        byte[] bb = buf;
+        int end = lim;
+        while (run < end) {
+          byte c = bb[run];
+          if (c == ',' || c == '\n' || c == '\r' || c == '"') {
+            break;
+          }
+          run++;
+        }
+        if (run > pos) {
+          putAll(bb, pos, run - pos);
+          pos = run;
+          continue;
+        }
+      }
       byte b = buf[pos++];
       if (quoted) {
         if (b == '"') {
@@ -202,6 +220,21 @@ public final class CsvReader implements Closeable {
       rec = Arrays.copyOf(rec, rec.length * 2);
     }
     rec[recLen++] = b;
+  }
+
+  private void putAll(byte[] src, int from, int len) {
+    if (recLen + len > rec.length) {
+      int cap = rec.length;
+      while (cap < recLen + len) {
+        if (cap >= MAX_RECORD_BYTES) {
+          throw new Csv.CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
+        }
+        cap *= 2;
+      }
+      rec = Arrays.copyOf(rec, cap);
+    }
+    System.arraycopy(src, from, rec, recLen, len);
+    recLen += len;
   }
 
   private void endField(int fieldStart) {
