@@ -60,7 +60,7 @@ public final class EventFactory {
   static String contentDigest(Object[] values) {
     StringBuilder sb = new StringBuilder(256);
     for (Object o : values) {
-      sb.append(o).append('\u001f');
+      sb.append(io.carbon254.ingest.core.record.InstantText.valueOf(o)).append('\u001f');
     }
     // the first 16 hex digits of the SHA-256: the first 8 bytes
     return HEX.formatHex(digest(sb.toString()), 0, 8);
