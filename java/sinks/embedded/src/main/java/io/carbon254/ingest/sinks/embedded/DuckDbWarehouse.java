@@ -178,8 +178,10 @@ public final class DuckDbWarehouse implements Warehouse {
     for (RecordKind k : RecordKind.values()) {
       String nk = String.join(", ", k.naturalKey());
       ddl.add("CREATE TABLE IF NOT EXISTS " + k.silverTable() + " (" + columnsDdl(k) + ", PRIMARY KEY (" + nk + "))");
-      ddl.add("CREATE TABLE IF NOT EXISTS " + k.stagingTable() + " (stage VARCHAR NOT NULL, " + columnsDdl(k)
-          + ", PRIMARY KEY (stage, " + nk + "))");
+      // No primary key on staging: normalize de-duplicates by natural key before writing, and DuckDB
+      // keeps a key's ART index in memory, growing with every staged row (ADR 0007). Files created
+      // before keep theirs; both behave the same.
+      ddl.add("CREATE TABLE IF NOT EXISTS " + k.stagingTable() + " (stage VARCHAR NOT NULL, " + columnsDdl(k) + ")");
     }
     ddl.add("""
         CREATE TABLE IF NOT EXISTS quality_results (
