@@ -58,10 +58,11 @@ public final class AvroCodec {
     Schema s = schema(e.schema());
     GenericData.Record r = new GenericData.Record(s);
     for (Schema.Field f : s.getFields()) {
-      if (!e.fields().containsKey(f.name())) {
+      Object v = e.fields().get(f.name());
+      if (v == null && !e.fields().containsKey(f.name())) {
         throw new IllegalArgumentException("event " + e.id() + " lacks field " + f.name() + " of schema " + s.getFullName());
       }
-      r.put(f.pos(), toAvro(e.fields().get(f.name())));
+      r.put(f.pos(), toAvro(v));
     }
     return r;
   }

@@ -89,6 +89,17 @@ final class StageRunner {
           timing.stagesDone();
         }
       }
+    } catch (StageFailure e) {
+      exit = ExitCodes.BUG;
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("outcome", e.outcome);
+      f.put("exit_code", ExitCodes.BUG);
+      f.put("error", e.getCause().toString());
+      f.put("at", frames(e.getCause()));
+      log.error(e.getMessage(), f);
+      if (ErrorLine.onTerminal()) {
+        System.err.println("ingest: error: " + ErrorLine.oneLine(e.getMessage()));
+      }
     } catch (IngestException e) {
       exit = e.exitCode();
       Map<String, Object> f = new LinkedHashMap<>();
@@ -103,6 +114,18 @@ final class StageRunner {
         log.error(e.getMessage(), f);
       }
       ErrorLine.print(e);
+    } catch (RuntimeException | Error e) {
+      // outside a stage (setup, opening the sinks): no stage to record, still one JSON line and exit 1
+      reserve = null;
+      exit = ExitCodes.BUG;
+      String msg = e instanceof OutOfMemoryError
+          ? key + ": out of memory (" + e.getMessage() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); exit 1"
+          : key + ": unexpected failure (a bug): " + e + "; exit 1";
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("outcome", e instanceof OutOfMemoryError ? "out_of_memory" : "bug");
+      f.put("exit_code", ExitCodes.BUG);
+      f.put("at", frames(e));
+      log.error(msg, f);
     } finally {
       writeSummary(config, key, runId, exit, summaries, log);
       config.get("INGEST_METRICS_FILE").ifPresent(p -> {
@@ -160,7 +183,51 @@ final class StageRunner {
       System.out.println(key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + e.outcome()
           + ", exit " + e.exitCode() + ": " + e.getMessage());
       throw e;
+    } catch (RuntimeException | Error e) {
+      // Not a typed outcome: a bug, or the JVM out of memory. The stage's objects are unreachable once
+      // unwound here, and a small reserve is released, so the run is still recorded and reported.
+      reserve = null;
+      Instant finished = Instant.now();
+      boolean oom = e instanceof OutOfMemoryError;
+      String outcome = oom ? "out_of_memory" : "bug";
+      String msg = oom
+          ? key + " " + stage.id() + ": out of memory (" + e.getMessage() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB): raise -Xmx in INGEST_JAVA_OPTS or the pod's memory; exit 1"
+          : key + " " + stage.id() + ": unexpected failure (a bug): " + e + "; exit 1";
+      try {
+        sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", outcome));
+        sinks.warehouse.recordRun(new RunRecord(runId, stage, key, outcome, ExitCodes.BUG, 0, 0, 0, started, finished, msg));
+      } catch (RuntimeException | Error recordFailed) {
+        slog.warn("cannot record the failed stage in ingest_runs: " + recordFailed);
+      }
+      summaries.add(Map.of("stage", stage.id(), "status", outcome, "exit_code", ExitCodes.BUG, "message", msg));
+      System.out.println(key.market() + "/" + key.dataset() + " " + key.window() + " " + stage.id() + ": " + outcome + ", exit 1: " + msg);
+      throw new StageFailure(outcome, msg, e);
     }
+  }
+
+  /** Kept until a stage fails with an Error, then dropped so the failure can still be recorded. */
+  @SuppressWarnings("unused")
+  private static byte[] reserve = new byte[4 << 20];
+
+  /** A stage that failed with something other than a typed outcome, already recorded; exit 1. */
+  private static final class StageFailure extends RuntimeException {
+    final String outcome;
+
+    StageFailure(String outcome, String message, Throwable cause) {
+      super(message, cause);
+      this.outcome = outcome;
+    }
+  }
+
+  /** The top frames of a failure, for the JSON line (no raw stack trace on stderr). */
+  private static String frames(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    StackTraceElement[] st = t.getStackTrace();
+    for (int i = 0; i < Math.min(8, st.length); i++) {
+      sb.append(i == 0 ? "" : " < ").append(st[i]);
+    }
+    return sb.toString();
   }
 
   private static void writeSummary(IngestConfig config, IntervalKey key, String runId, int exit,

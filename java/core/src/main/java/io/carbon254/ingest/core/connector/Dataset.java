@@ -25,11 +25,19 @@ public interface Dataset {
   List<RawPayload> fetch(IntervalKey key);
 
   /**
-   * Parses one payload into canonical records, in any order. Every row must lie inside the
+   * Parses one payload and pushes its canonical records to {@code out} as they are read, in any
+   * order; memory is bounded by what the format needs to fold one payload (never the interval). Every row must lie inside the
    * payload's interval: normalize rejects a payload with a row outside it (exit 4). A source whose
    * request returns rows outside the window by design drops them here, saying why in its connector.
    *
    * @throws io.carbon254.ingest.core.PayloadRejectedException naming payload, row and field
    */
-  List<CanonicalRecord> parse(RawPayload payload);
+  void parse(RawPayload payload, RowSink<? super CanonicalRecord> out);
+
+  /** Every record of one payload as a list: for tests and tools; the stages use {@link #parse(RawPayload, RowSink)}. */
+  default List<CanonicalRecord> parse(RawPayload payload) {
+    List<CanonicalRecord> out = new java.util.ArrayList<>();
+    parse(payload, out::add);
+    return out;
+  }
 }

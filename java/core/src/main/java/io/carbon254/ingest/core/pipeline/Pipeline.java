@@ -85,63 +85,122 @@ public final class Pipeline {
         stored.size() + " payload(s), " + bytes + " bytes into bronze_payloads", d);
   }
 
+  /** Rows per batch handed to the warehouse and the events: memory per stage is a few batches, whatever the interval. */
+  public static final int BATCH = 8192;
+
+  /** A batch of rows on its way to a staging write and an event publish. */
+  private final class Batches {
+    private final Warehouse.StagingWriter staging;
+    private final EventSink.EventWriter ev;
+    private final String topic;
+    private final List<CanonicalRecord> rows = new ArrayList<>(BATCH);
+    private final List<Event> evs = new ArrayList<>(BATCH);
+    long written;
+
+    Batches(Warehouse.StagingWriter staging, EventSink.EventWriter ev, String topic) {
+      this.staging = staging;
+      this.ev = ev;
+      this.topic = topic;
+    }
+
+    void add(CanonicalRecord r) {
+      rows.add(r);
+      if (rows.size() == BATCH) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (rows.isEmpty()) {
+        return;
+      }
+      staging.write(rows);
+      Map<String, String> h = headers();
+      for (CanonicalRecord r : rows) {
+        evs.add(EventFactory.record(topic, r, h));
+      }
+      ev.append(evs);
+      written += rows.size();
+      rows.clear();
+      evs.clear();
+    }
+  }
+
   /**
-   * Parses the latest Bronze payload of every part. A payload holding rows outside the interval is
-   * about another interval: it is rejected (exit 4, payload named), with the quality gate's verdict
-   * ({@code interval_in_window} failed) recorded in quality_results and nothing staged; a source
-   * whose request returns such rows by design must drop them in its connector, saying why.
+   * Parses the latest Bronze payload of every part, streaming: rows go from the parser in batches
+   * to the staging write and the events, both committed only when every payload parsed cleanly (the
+   * staging write first, then the events). Duplicates by natural key are dropped when identical to
+   * the first (first wins) and reject the payload when they differ, tracked without a string per row
+   * ({@link NaturalKeys}). A payload holding rows outside the interval is about another interval: it
+   * is rejected (exit 4, payload named), with the quality gate's verdict ({@code interval_in_window}
+   * failed) recorded in quality_results and nothing staged; the gate runs incrementally over the
+   * streamed rows. A source whose request returns such rows by design must drop them in its
+   * connector, saying why.
    */
   public StageResult normalize() {
     List<RawPayload> payloads = warehouse.latestBronze(key);
     if (payloads.isEmpty()) {
       throw new UsageException(key + ": no Bronze payload for this interval; run `ingest fetch` first");
     }
-    List<CanonicalRecord> inWindow = new ArrayList<>();
-    List<CanonicalRecord> outside = new ArrayList<>();
-    java.util.Set<String> outsidePayloads = new java.util.LinkedHashSet<>();
-    Map<String, CanonicalRecord> byKey = new HashMap<>();
-    long parsed = 0;
-    for (RawPayload p : payloads) {
-      List<CanonicalRecord> rows = dataset.parse(p);
-      parsed += rows.size();
-      for (CanonicalRecord r : rows) {
-        if (!key.window().contains(r.intervalStart())) {
-          outside.add(r);
-          outsidePayloads.add(p.payloadId());
-          continue;
-        }
-        CanonicalRecord prev = byKey.putIfAbsent(r.naturalKey(), r);
-        if (prev == null) {
-          inWindow.add(r);
-        } else if (!java.util.Arrays.equals(valuesWithoutProvenance(prev), valuesWithoutProvenance(r))) {
-          throw new PayloadRejectedException(p.payloadId(), r.naturalKey() + " differs from the same key in " + prev.values()[prev.kind().indexOf("source")]);
-        }
-      }
-    }
-    if (!outside.isEmpty()) {
-      rejectOutside(inWindow, outside, outsidePayloads, parsed);
-    }
-    if (inWindow.isEmpty()) {
-      throw new NotPublishedException(key + ": the source answered but its payloads hold no rows for the interval yet ("
-          + payloads.size() + " payload(s), 0 rows); not published yet, exit 99");
-    }
-    warehouse.replaceStaging(Stage.NORMALIZE, key, dataset.kind(), inWindow);
+    RecordKind kind = dataset.kind();
     String topic = EventFactory.topic(Stage.NORMALIZE, key);
-    List<Event> ev = inWindow.stream().map(r -> EventFactory.record(topic, r, headers())).toList();
-    events.publish(topic, key, ev);
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("payloads", payloads.size());
-    d.put("rows_parsed", parsed);
-    return new StageResult(Stage.NORMALIZE, parsed, inWindow.size(), ev.size(), payloads.size() + " payload(s) -> "
-        + inWindow.size() + " canonical rows in " + dataset.kind().stagingTable(), d);
+    QualityGate.Checks gate = QualityGate.start(key);
+    NaturalKeys seen = new NaturalKeys(key);
+    java.util.Set<String> outsidePayloads = new java.util.LinkedHashSet<>();
+    long[] parsed = {0};
+    long[] outside = {0};
+    String[] firstOutside = {null};
+    try (Warehouse.StagingWriter staging = warehouse.openStaging(Stage.NORMALIZE, key, kind);
+        EventSink.EventWriter ev = events.open(topic, key)) {
+      Batches out = new Batches(staging, ev, topic);
+      for (int i = 0; i < payloads.size(); i++) {
+        RawPayload p = payloads.get(i);
+        int index = i;
+        dataset.parse(p, r -> {
+          parsed[0]++;
+          if (!key.window().contains(r.intervalStart())) {
+            if (outside[0]++ == 0) {
+              firstOutside[0] = r.naturalKey();
+            }
+            outsidePayloads.add(p.payloadId());
+            gate.addLater(r);
+            return;
+          }
+          int prev = seen.add(r, index);
+          if (prev == NaturalKeys.NEW) {
+            gate.add(r);
+            if (outside[0] == 0) {
+              out.add(r); // once a row lies outside nothing will be committed: stop writing
+            }
+          } else if (prev != NaturalKeys.SAME) {
+            throw new PayloadRejectedException(p.payloadId(), r.naturalKey() + " differs from the same key in " + payloads.get(prev).payloadId());
+          }
+        });
+      }
+      if (outside[0] > 0) {
+        staging.close(); // discard before the quality results are written (the same warehouse connection)
+        ev.close();
+        rejectOutside(gate, outside[0], firstOutside[0], outsidePayloads, parsed[0]);
+      }
+      long accepted = gate.rows();
+      if (accepted == 0) {
+        throw new NotPublishedException(key + ": the source answered but its payloads hold no rows for the interval yet ("
+            + payloads.size() + " payload(s), 0 rows); not published yet, exit 99");
+      }
+      out.flush();
+      staging.commit();
+      ev.commit();
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("payloads", payloads.size());
+      d.put("rows_parsed", parsed[0]);
+      return new StageResult(Stage.NORMALIZE, parsed[0], accepted, accepted, payloads.size() + " payload(s) -> "
+          + accepted + " canonical rows in " + kind.stagingTable(), d);
+    }
   }
 
   /** Records the gate's verdict on every parsed row in quality_results, then rejects the first payload with rows outside. */
-  private void rejectOutside(List<CanonicalRecord> inWindow, List<CanonicalRecord> outside, java.util.Set<String> payloadIds,
-      long parsed) {
-    List<CanonicalRecord> all = new ArrayList<>(inWindow);
-    all.addAll(outside);
-    List<QualityResult> results = QualityGate.check(key, all, runId, clock.instant());
+  private void rejectOutside(QualityGate.Checks gate, long outside, String example, java.util.Set<String> payloadIds, long parsed) {
+    List<QualityResult> results = gate.results(runId, clock.instant());
     warehouse.writeQualityResults(key, results);
     for (QualityResult r : results) {
       if (!r.passed()) {
@@ -152,51 +211,75 @@ public final class Pipeline {
     String first = payloadIds.iterator().next();
     String others = payloadIds.size() > 1
         ? " (also in " + payloadIds.stream().skip(1).collect(Collectors.joining(", ")) + ")" : "";
-    throw new PayloadRejectedException(first, (outside.size() == parsed ? "all " : "") + outside.size() + " of "
-        + parsed + " row(s) lie outside the interval " + key.window() + ", e.g. " + outside.get(0).naturalKey() + others
+    throw new PayloadRejectedException(first, (outside == parsed ? "all " : "") + outside + " of "
+        + parsed + " row(s) lie outside the interval " + key.window() + ", e.g. " + example + others
         + ": the payload is about another interval; quality check interval_in_window failed (recorded in quality_results),"
         + " staging and " + dataset.kind().silverTable() + " untouched; Bronze keeps the payload");
   }
 
-  private static Object[] valuesWithoutProvenance(CanonicalRecord r) {
-    Object[] v = r.values();
-    return java.util.Arrays.copyOf(v, r.kind().indexOf("version"));
-  }
-
+  /**
+   * Enriches the normalized rows in batches: the taxonomy entry is looked up once per subject
+   * (location, area, fuel), rows stream from the staging read to the staging write and the events.
+   */
   public StageResult enrich() {
-    List<CanonicalRecord> rows = warehouse.readStaging(Stage.NORMALIZE, key, dataset.kind());
-    if (rows.isEmpty()) {
-      throw new UsageException(key + ": no normalized rows for this interval; run `ingest normalize` first");
-    }
-    Map<String, Enrichment> cache = new HashMap<>();
-    long known = 0;
-    List<CanonicalRecord> out = new ArrayList<>(rows.size());
-    for (CanonicalRecord r : rows) {
-      Enrichment e = cache.computeIfAbsent(r.subject(), s -> {
-        Enrichment t = taxonomy.enrich(key.market(), s);
-        return t.timezone() == null ? new Enrichment(t.zone(), t.hub(), t.region(), timezone, t.tradingHub()) : t;
-      });
-      if (taxonomy.knows(key.market(), r.subject())) {
-        known++;
-      }
-      out.add(r.withEnrichment(e));
-    }
-    warehouse.replaceStaging(Stage.ENRICH, key, dataset.kind(), out);
+    RecordKind kind = dataset.kind();
     String topic = EventFactory.topic(Stage.ENRICH, key);
-    List<Event> ev = out.stream().map(r -> EventFactory.record(topic, r, headers())).toList();
-    events.publish(topic, key, ev);
-    long hubs = out.stream().filter(r -> r.enrichment().tradingHub()).map(CanonicalRecord::subject).distinct().count();
-    return new StageResult(Stage.ENRICH, rows.size(), out.size(), ev.size(), out.size() + " rows enriched ("
-        + known + " with a taxonomy entry, " + hubs + " trading hub(s))", Map.of("rows_with_taxonomy_entry", known, "trading_hubs", hubs));
+    Map<String, Enrichment> cache = new HashMap<>();
+    Map<String, Boolean> knows = new HashMap<>();
+    java.util.Set<String> hubs = new java.util.HashSet<>();
+    long[] counts = {0, 0}; // rows, rows with a taxonomy entry
+    try (Warehouse.StagingWriter staging = warehouse.openStaging(Stage.ENRICH, key, kind);
+        EventSink.EventWriter ev = events.open(topic, key)) {
+      Batches out = new Batches(staging, ev, topic);
+      warehouse.scanStaging(Stage.NORMALIZE, key, kind, BATCH, batch -> {
+        for (CanonicalRecord r : batch) {
+          Enrichment e = cache.computeIfAbsent(r.subject(), s -> {
+            Enrichment t = taxonomy.enrich(key.market(), s);
+            return t.timezone() == null ? new Enrichment(t.zone(), t.hub(), t.region(), timezone, t.tradingHub()) : t;
+          });
+          if (knows.computeIfAbsent(r.subject(), s -> taxonomy.knows(key.market(), s))) {
+            counts[1]++;
+          }
+          if (e.tradingHub()) {
+            hubs.add(r.subject());
+          }
+          counts[0]++;
+          out.add(r.withEnrichment(e));
+        }
+        out.flush(); // the scan's batch is released before the next one is read
+      });
+      if (counts[0] == 0) {
+        throw new UsageException(key + ": no normalized rows for this interval; run `ingest normalize` first");
+      }
+      out.flush();
+      staging.commit();
+      ev.commit();
+    }
+    long rows = counts[0];
+    long known = counts[1];
+    return new StageResult(Stage.ENRICH, rows, rows, rows, rows + " rows enriched ("
+        + known + " with a taxonomy entry, " + hubs.size() + " trading hub(s))", Map.of("rows_with_taxonomy_entry", known, "trading_hubs", (long) hubs.size()));
   }
 
+  /**
+   * Gates the enriched rows (checks computed over a streaming read, no row held), then upserts
+   * Silver from staging (set-based where the warehouse can) and warms the cache in batches.
+   */
   public StageResult load() {
     RecordKind kind = dataset.kind();
-    List<CanonicalRecord> rows = warehouse.readStaging(Stage.ENRICH, key, kind);
-    if (rows.isEmpty()) {
+    QualityGate.Checks gate = QualityGate.start(key);
+    java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+    warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> {
+      for (CanonicalRecord r : batch) {
+        gate.add(r);
+        sources.add(sourceOf(r));
+      }
+    });
+    long n = gate.rows();
+    if (n == 0) {
       throw new UsageException(key + ": no enriched rows for this interval; run `ingest enrich` first");
     }
-    List<QualityResult> results = QualityGate.check(key, rows, runId, clock.instant());
+    List<QualityResult> results = gate.results(runId, clock.instant());
     warehouse.writeQualityResults(key, results);
     List<QualityResult> failed = results.stream().filter(r -> !r.passed()).toList();
     for (QualityResult r : failed) {
@@ -207,15 +290,26 @@ public final class Pipeline {
     if (!errors.isEmpty()) {
       throw new QualityGateException(key + ": quality gate failed, " + kind.silverTable() + " untouched: "
           + errors.stream().map(r -> r.check() + " (" + r.details() + ")").collect(Collectors.joining("; "))
-          + "; payloads " + rows.stream().map(r -> (String) r.values()[kind.indexOf("source")]).distinct().toList());
+          + "; payloads " + List.copyOf(sources));
     }
-    warehouse.upsertSilver(kind, rows);
-    long cached = cache.warm(rows);
+    warehouse.upsertSilverFromStaging(key, kind, BATCH);
+    long[] cached = {0};
+    if (cache != CacheWarmer.NONE) {
+      warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> cached[0] += cache.warm(batch));
+    }
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("checks_passed", results.size() - failed.size());
     d.put("checks_warned", failed.size());
-    d.put("cache_keys", cached);
-    return new StageResult(Stage.LOAD, rows.size(), rows.size(), 0, rows.size() + " rows upserted into " + kind.silverTable()
-        + ", " + (results.size() - failed.size()) + "/" + results.size() + " checks passed" + (cached > 0 ? ", " + cached + " cache keys" : ""), d);
+    d.put("cache_keys", cached[0]);
+    return new StageResult(Stage.LOAD, n, n, 0, n + " rows upserted into " + kind.silverTable()
+        + ", " + (results.size() - failed.size()) + "/" + results.size() + " checks passed" + (cached[0] > 0 ? ", " + cached[0] + " cache keys" : ""), d);
+  }
+
+  private static String sourceOf(CanonicalRecord r) {
+    return switch (r) {
+      case io.carbon254.ingest.core.record.PriceRecord p -> p.provenance().source();
+      case io.carbon254.ingest.core.record.LoadRecord l -> l.provenance().source();
+      case io.carbon254.ingest.core.record.FuelMixRecord f -> f.provenance().source();
+    };
   }
 }

@@ -125,7 +125,7 @@ public enum RecordKind {
       if (!sb.isEmpty()) {
         sb.append('|');
       }
-      sb.append(values[i]);
+      sb.append(InstantText.valueOf(values[i]));
     }
     return sb.toString();
   }

@@ -58,12 +58,24 @@ public final class EventFactory {
   }
 
   static String contentDigest(Object[] values) {
-    StringBuilder sb = new StringBuilder();
+    StringBuilder sb = new StringBuilder(256);
     for (Object o : values) {
-      sb.append(o).append('\u001f');
+      sb.append(io.carbon254.ingest.core.record.InstantText.valueOf(o)).append('\u001f');
     }
-    return sha256(sb.toString()).substring(0, 16);
+    // the first 16 hex digits of the SHA-256: the first 8 bytes
+    return HEX.formatHex(digest(sb.toString()), 0, 8);
   }
+
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
+  /** One SHA-256 instance per thread, reset by each digest (getInstance per call was measurable per row). */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
 
   /** A version-8 style UUID from the SHA-256 of topic and name (stable across runs and JVMs). */
   public static String deterministicId(String topic, String name) {
@@ -74,15 +86,7 @@ public final class EventFactory {
     return new UUID(hi, lo).toString();
   }
 
-  private static String sha256(String s) {
-    return java.util.HexFormat.of().formatHex(digest(s));
-  }
-
   private static byte[] digest(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -13,6 +13,47 @@ public interface EventSink extends AutoCloseable {
   /** Publishes all events of one stage run for one topic; returns once they are durable. */
   void publish(String topic, IntervalKey key, List<Event> events);
 
+  /**
+   * A publish in batches: {@link EventWriter#append} takes the events as they are built, {@link
+   * EventWriter#commit} publishes them (called after the stage's warehouse write committed), closing
+   * without a commit publishes nothing. This default collects them and calls {@link #publish} on
+   * commit (so Kafka sends nothing before the warehouse committed); the embedded event log streams
+   * them into its temporary file and moves it in place on commit.
+   */
+  default EventWriter open(String topic, IntervalKey key) {
+    EventSink self = this;
+    return new EventWriter() {
+      private final List<Event> events = new java.util.ArrayList<>();
+
+      @Override
+      public void append(List<Event> batch) {
+        events.addAll(batch);
+      }
+
+      @Override
+      public void commit() {
+        self.publish(topic, key, events);
+        events.clear();
+      }
+
+      @Override
+      public void close() {
+        events.clear();
+      }
+    };
+  }
+
+  /** A publish in progress (see {@link #open}). */
+  interface EventWriter extends AutoCloseable {
+    void append(List<Event> batch);
+
+    void commit();
+
+    /** Publishes nothing unless committed. */
+    @Override
+    void close();
+  }
+
   @Override
   void close();
 }

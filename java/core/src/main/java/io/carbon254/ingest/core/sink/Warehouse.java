@@ -35,6 +35,73 @@ public interface Warehouse extends AutoCloseable {
 
   List<CanonicalRecord> readStaging(Stage stage, IntervalKey key, RecordKind kind);
 
+  /**
+   * A staging write in batches: {@link StagingWriter#write} takes the rows as they come, {@link
+   * StagingWriter#commit} replaces the stage's rows of the interval key with them, closing without
+   * a commit leaves staging as it was. This default collects the rows and calls {@link
+   * #replaceStaging} on commit (a warehouse without a streaming path); the embedded warehouse
+   * appends each batch as it arrives.
+   */
+  default StagingWriter openStaging(Stage stage, IntervalKey key, RecordKind kind) {
+    Warehouse self = this;
+    return new StagingWriter() {
+      private final List<CanonicalRecord> rows = new java.util.ArrayList<>();
+
+      @Override
+      public void write(List<CanonicalRecord> batch) {
+        rows.addAll(batch);
+      }
+
+      @Override
+      public void commit() {
+        self.replaceStaging(stage, key, kind, rows);
+        rows.clear();
+      }
+
+      @Override
+      public void close() {
+        rows.clear();
+      }
+    };
+  }
+
+  /**
+   * The staging rows of a stage in batches of at most {@code batchSize}, in natural-key order (as
+   * {@link #readStaging}). This default reads them all, then hands them over in batches.
+   */
+  default void scanStaging(Stage stage, IntervalKey key, RecordKind kind, int batchSize,
+      io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
+    List<CanonicalRecord> all = readStaging(stage, key, kind);
+    for (int from = 0; from < all.size(); from += batchSize) {
+      out.accept(all.subList(from, Math.min(all.size(), from + batchSize)));
+    }
+  }
+
+  /**
+   * Upserts Silver from the enriched staging rows of the interval key (load, after the gate passed);
+   * returns the number of rows. This default streams them through {@link #upsertSilver} in batches;
+   * the embedded warehouse does it in one set-based statement.
+   */
+  default long upsertSilverFromStaging(IntervalKey key, RecordKind kind, int batchSize) {
+    long[] n = {0};
+    scanStaging(Stage.ENRICH, key, kind, batchSize, batch -> {
+      upsertSilver(kind, batch);
+      n[0] += batch.size();
+    });
+    return n[0];
+  }
+
+  /** A staging write in progress (see {@link #openStaging}). */
+  interface StagingWriter extends AutoCloseable {
+    void write(List<CanonicalRecord> batch);
+
+    void commit();
+
+    /** Discards what was written unless committed. */
+    @Override
+    void close();
+  }
+
   /** Upserts Silver by natural key: a row replaces the stored one when its version is greater or equal. */
   void upsertSilver(RecordKind kind, List<CanonicalRecord> rows);
 

@@ -4,6 +4,7 @@ import io.carbon254.ingest.connectors.caiso.sim.CaisoSimulator;
 import io.carbon254.ingest.connectors.common.HttpFetcher;
 import io.carbon254.ingest.connectors.common.HttpPolicy;
 import io.carbon254.ingest.connectors.common.RequestSpacer;
+import io.carbon254.ingest.connectors.common.SafeZip;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
@@ -62,7 +63,8 @@ public final class CaisoConnector implements MarketConnector {
     if (q == null) {
       throw new UsageException("caiso has no dataset '" + id + "' (datasets: " + String.join(", ", DATASETS) + ")");
     }
-    return new OasisDataset(q, http, ctx.spec().baseUrl(), spacer.spacing(), rules);
+    long maxEntryMb = ctx.config().longValue("INGEST_ZIP_MAX_ENTRY_MB", SafeZip.Limits.DEFAULT_MAX_ENTRY_BYTES >> 20, 1, 16_384);
+    return new OasisDataset(q, http, ctx.spec().baseUrl(), spacer.spacing(), rules, SafeZip.Limits.withMaxEntryBytes(maxEntryMb << 20));
   }
 
   @Override

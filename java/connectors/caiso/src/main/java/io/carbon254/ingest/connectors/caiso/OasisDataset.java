@@ -6,6 +6,8 @@ import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.IntervalWindow;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.connector.RowSink;
+import io.carbon254.ingest.connectors.common.SafeZip;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.RecordKind;
@@ -35,13 +37,21 @@ final class OasisDataset implements Dataset {
   private final OasisPriceParser prices;
   private final OasisLoadParser load;
 
+  private final SafeZip.Limits limits;
+
   OasisDataset(OasisQuery query, HttpFetcher http, String baseUrl, Duration spacing, NormalizationRules rules) {
+    this(query, http, baseUrl, spacing, rules, SafeZip.Limits.defaults());
+  }
+
+  OasisDataset(OasisQuery query, HttpFetcher http, String baseUrl, Duration spacing, NormalizationRules rules,
+      SafeZip.Limits limits) {
+    this.limits = limits;
     this.query = query;
     this.http = http;
     this.baseUrl = baseUrl;
     this.spacing = spacing;
-    this.prices = query.kind == RecordKind.PRICES ? new OasisPriceParser(query, rules) : null;
-    this.load = query.kind == RecordKind.LOAD ? new OasisLoadParser(query.dataset, query == OasisQuery.LOAD_ACTUAL) : null;
+    this.prices = query.kind == RecordKind.PRICES ? new OasisPriceParser(query, rules, limits) : null;
+    this.load = query.kind == RecordKind.LOAD ? new OasisLoadParser(query.dataset, query == OasisQuery.LOAD_ACTUAL, limits) : null;
   }
 
   @Override
@@ -92,7 +102,11 @@ final class OasisDataset implements Dataset {
   }
 
   @Override
-  public List<CanonicalRecord> parse(RawPayload payload) {
-    return prices != null ? prices.parse(payload) : load.parse(payload);
+  public void parse(RawPayload payload, RowSink<? super CanonicalRecord> out) {
+    if (prices != null) {
+      prices.parse(payload, out);
+    } else {
+      load.parse(payload, out);
+    }
   }
 }

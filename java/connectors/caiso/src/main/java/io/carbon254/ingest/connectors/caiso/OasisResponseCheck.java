@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * OASIS says "no data" and "too frequent" with HTTP 200 and an error zip. ERR_CODE 1000 is "not
  * published yet" (exit 99); any other code is retried, then fails as upstream unavailable. A body
- * that is not a readable zip is kept as is: Bronze stores it and normalize rejects it by name.
+ * that is not a readable zip is kept as is: Bronze stores it and normalize rejects it by name. Nothing
+ * is inflated but a lone XML entry's first MiB: a data zip (or a zip bomb) costs only its entry names.
  */
 final class OasisResponseCheck implements ResponseCheck {
   private final String what;
@@ -24,13 +25,18 @@ final class OasisResponseCheck implements ResponseCheck {
 
   @Override
   public void check(HttpResult r) {
-    List<SafeZip.Entry> entries;
+    java.util.Optional<OasisErrors.OasisError> found;
     try {
-      entries = SafeZip.read(r.body(), SafeZip.Limits.defaults());
+      // Entry names from the central directory; only a lone XML entry is read, and only its first MiB.
+      List<String> names = SafeZip.entryNames(r.body(), SafeZip.Limits.defaults());
+      if (names.size() != 1 || !names.get(0).toLowerCase(java.util.Locale.ROOT).endsWith(".xml")) {
+        return;
+      }
+      found = OasisErrors.parse(SafeZip.prefix(r.body(), names.get(0), OasisPayload.ERROR_XML_PREFIX), names.get(0));
     } catch (SafeZip.ZipRejected e) {
       return;
     }
-    OasisErrors.find(entries).ifPresent(err -> {
+    found.ifPresent(err -> {
       String msg = what + ": OASIS answered ERR_CODE " + err.code() + " \"" + err.description() + "\"";
       if (OasisErrors.NO_DATA.equals(err.code())) {
         throw new NotPublishedException(msg + "; not published yet, exit 99 (Airflow will retry at the next poke)");

@@ -8,6 +8,7 @@ import io.carbon254.ingest.core.NotPublishedException;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.connector.RowSink;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.RecordKind;
@@ -103,7 +104,7 @@ final class OutlookFuelMixDataset implements Dataset {
   }
 
   @Override
-  public List<CanonicalRecord> parse(RawPayload payload) {
-    return parser.parse(payload);
+  public void parse(RawPayload payload, RowSink<? super CanonicalRecord> out) {
+    parser.parse(payload, out);
   }
 }

@@ -1,9 +1,11 @@
 package io.carbon254.ingest.connectors.caiso;
 
 import io.carbon254.ingest.connectors.common.Csv;
+import io.carbon254.ingest.connectors.common.CsvReader;
 import io.carbon254.ingest.connectors.common.SafeZip;
 import io.carbon254.ingest.core.PayloadRejectedException;
 import io.carbon254.ingest.core.connector.RawPayload;
+import io.carbon254.ingest.core.connector.RowSink;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.FuelMixRecord;
@@ -45,7 +47,15 @@ public final class OutlookFuelMixParser {
     this.rules = rules;
   }
 
+  /** Every record of one payload as a list (tests); the stages push through {@link #parse(RawPayload, RowSink)}. */
   public List<CanonicalRecord> parse(RawPayload p) {
+    List<CanonicalRecord> out = new ArrayList<>();
+    parse(p, out::add);
+    return out;
+  }
+
+  /** Streams the CSV, pushing one row per fuel and interval as it is read. */
+  public void parse(RawPayload p, RowSink<? super CanonicalRecord> out) {
     if (SafeZip.looksLikeZip(p.body()) || SafeZip.describe(p.body()).startsWith("an HTML page")) {
       throw new PayloadRejectedException(p.payloadId(), "expected fuelsource.csv, got " + SafeZip.describe(p.body()));
     }
@@ -54,50 +64,52 @@ public final class OutlookFuelMixParser {
       throw new PayloadRejectedException(p.payloadId(), "URL " + p.url() + " carries no /outlook/history/YYYYMMDD/ date");
     }
     LocalDate day = LocalDate.parse(m.group(1), YMD);
-    Csv csv;
-    try {
-      csv = Csv.parse(p.body());
+    try (CsvReader csv = new CsvReader(new java.io.ByteArrayInputStream(p.body()))) {
+      if (!csv.has("Time")) {
+        throw new PayloadRejectedException(p.payloadId(), "CSV has no column Time (header: " + String.join(",", csv.header()) + ")");
+      }
+      List<String> fuels = csv.header().stream().filter(h -> !h.equalsIgnoreCase("Time")).toList();
+      if (fuels.isEmpty()) {
+        throw new PayloadRejectedException(p.payloadId(), "CSV has a Time column but no fuel columns");
+      }
+      int[] cols = fuels.stream().mapToInt(csv::column).toArray();
+      String[] canonical = fuels.stream().map(f -> rules.fuel("caiso", f)).toArray(String[]::new);
+      int iTime = csv.column("Time");
+      Provenance prov = OasisPayload.provenance(p);
+      Set<LocalDateTime> seen = new HashSet<>();
+      while (csv.next()) {
+        if (csv.cells() != csv.header().size()) {
+          throw new PayloadRejectedException(p.payloadId(), "line " + csv.line() + ": " + csv.cells()
+              + " cells, the header has " + csv.header().size() + " (a cut-off or malformed row)");
+        }
+        LocalDateTime local = localTime(p, csv, iTime, day);
+        ZonedDateTime zdt = resolve(p, csv.line(), local, !seen.add(local));
+        java.time.Instant start = zdt.toInstant();
+        for (int f = 0; f < cols.length; f++) {
+          if (csv.isBlank(cols[f])) {
+            continue; // future intervals of the current day are blank
+          }
+          double mw;
+          try {
+            mw = csv.number(cols[f]);
+            if (!Double.isFinite(mw)) {
+              throw new NumberFormatException();
+            }
+          } catch (NumberFormatException e) {
+            throw new PayloadRejectedException(p.payloadId(), "line " + csv.line() + ", field " + fuels.get(f) + ": '" + csv.get(cols[f]) + "' is not a number");
+          }
+          out.accept(new FuelMixRecord("caiso", dataset, "CAISO", canonical[f], start, start.plus(STEP), mw, "MW", prov, null));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // reading a byte array
     } catch (Csv.CsvException e) {
       throw new PayloadRejectedException(p.payloadId(), e.getMessage());
     }
-    OasisPayload.require(p, csv, "Time");
-    List<String> fuels = csv.header().stream().filter(h -> !h.equalsIgnoreCase("Time")).toList();
-    if (fuels.isEmpty()) {
-      throw new PayloadRejectedException(p.payloadId(), "CSV has a Time column but no fuel columns");
-    }
-    Provenance prov = OasisPayload.provenance(p);
-    List<CanonicalRecord> out = new ArrayList<>();
-    Set<LocalDateTime> seen = new HashSet<>();
-    for (Csv.Row row : csv.rows()) {
-      if (row.values().size() != csv.header().size()) {
-        throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ": " + row.values().size()
-            + " cells, the header has " + csv.header().size() + " (a cut-off or malformed row)");
-      }
-      LocalDateTime local = localTime(p, row, day);
-      ZonedDateTime zdt = resolve(p, row, local, !seen.add(local));
-      java.time.Instant start = zdt.toInstant();
-      for (String fuel : fuels) {
-        String v = row.get(fuel);
-        if (v == null) {
-          continue; // future intervals of the current day are blank
-        }
-        double mw;
-        try {
-          mw = Double.parseDouble(v);
-          if (!Double.isFinite(mw)) {
-            throw new NumberFormatException();
-          }
-        } catch (NumberFormatException e) {
-          throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field " + fuel + ": '" + v + "' is not a number");
-        }
-        out.add(new FuelMixRecord("caiso", dataset, "CAISO", rules.fuel("caiso", fuel), start, start.plus(STEP), mw, "MW", prov, null));
-      }
-    }
-    return out;
   }
 
-  private static LocalDateTime localTime(RawPayload p, Csv.Row row, LocalDate day) {
-    String t = row.get("Time");
+  private static LocalDateTime localTime(RawPayload p, CsvReader row, int iTime, LocalDate day) {
+    String t = row.get(iTime);
     try {
       if (t != null && t.contains("/")) {
         return LocalDateTime.parse(t, MDY_HM);
@@ -109,16 +121,16 @@ public final class OutlookFuelMixParser {
   }
 
   /** Pacific wall clock to an instant; {@code repeat} marks the second occurrence of a wall time. */
-  private static ZonedDateTime resolve(RawPayload p, Csv.Row row, LocalDateTime local, boolean repeat) {
+  private static ZonedDateTime resolve(RawPayload p, int line, LocalDateTime local, boolean repeat) {
     List<ZoneOffset> offsets = OasisTime.PACIFIC.getRules().getValidOffsets(local);
     if (offsets.isEmpty()) {
       ZoneOffsetTransition tr = OasisTime.PACIFIC.getRules().getTransition(local);
-      throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field Time: " + local
+      throw new PayloadRejectedException(p.payloadId(), "line " + line + ", field Time: " + local
           + " does not exist in America/Los_Angeles (spring-forward gap at " + (tr == null ? "?" : tr.getInstant()) + ")");
     }
     if (offsets.size() == 1) {
       if (repeat) {
-        throw new PayloadRejectedException(p.payloadId(), "line " + row.line() + ", field Time: " + local + " appears twice");
+        throw new PayloadRejectedException(p.payloadId(), "line " + line + ", field Time: " + local + " appears twice");
       }
       return ZonedDateTime.ofLocal(local, OasisTime.PACIFIC, offsets.get(0));
     }

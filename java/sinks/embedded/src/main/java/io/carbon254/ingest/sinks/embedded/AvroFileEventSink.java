@@ -76,6 +76,84 @@ public final class AvroFileEventSink implements EventSink {
     }
   }
 
+  /**
+   * Streams the events into a temporary file beside the target as the batches come (the schema and
+   * metadata from the first batch); commit moves it in place atomically, close without commit
+   * deletes it. Nothing is held but the batch being appended.
+   */
+  @Override
+  public EventWriter open(String topic, IntervalKey key) {
+    Path target = file(root, topic, key);
+    return new EventWriter() {
+      private Path tmp;
+      private DataFileWriter<GenericRecord> w;
+      private boolean done;
+
+      @Override
+      public void append(List<Event> batch) {
+        if (batch.isEmpty()) {
+          return;
+        }
+        try {
+          if (w == null) {
+            Files.createDirectories(target.getParent());
+            Schema schema = AvroCodec.schema(batch.get(0).schema());
+            tmp = Files.createTempFile(target.getParent(), ".publish-", ".tmp");
+            w = new DataFileWriter<>(new GenericDatumWriter<>(schema));
+            batch.get(0).headers().forEach((k, v) -> w.setMeta("header." + k, v));
+            w.setMeta("topic", topic);
+            w.create(schema, tmp.toFile());
+          }
+          for (Event e : batch) {
+            w.append(AvroCodec.toRecord(e));
+          }
+        } catch (IOException e) {
+          throw new UpstreamUnavailableException("event log " + root + ": cannot write " + target + ": " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void commit() {
+        try {
+          if (w == null) {
+            Files.createDirectories(target.getParent());
+            Files.deleteIfExists(target);
+            done = true;
+            return;
+          }
+          w.close();
+          w = null;
+          try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+          done = true;
+        } catch (IOException e) {
+          throw new UpstreamUnavailableException("event log " + root + ": cannot write " + target + ": " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void close() {
+        if (done) {
+          return;
+        }
+        done = true;
+        try {
+          if (w != null) {
+            w.close();
+          }
+          if (tmp != null) {
+            Files.deleteIfExists(tmp);
+          }
+        } catch (IOException e) {
+          // a temporary file we are abandoning
+        }
+      }
+    };
+  }
+
   /** Every event of a topic, all interval files (for tests and the demo summary). */
   public static List<Map<String, Object>> read(Path root, String topic) throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();

@@ -6,6 +6,11 @@ import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.Column;
+import io.carbon254.ingest.core.record.Enrichment;
+import io.carbon254.ingest.core.record.FuelMixRecord;
+import io.carbon254.ingest.core.record.LoadRecord;
+import io.carbon254.ingest.core.record.PriceRecord;
+import io.carbon254.ingest.core.record.Provenance;
 import io.carbon254.ingest.core.record.RecordKind;
 import io.carbon254.ingest.core.sink.QualityResult;
 import io.carbon254.ingest.core.sink.QueryResult;
@@ -173,8 +178,10 @@ public final class DuckDbWarehouse implements Warehouse {
     for (RecordKind k : RecordKind.values()) {
       String nk = String.join(", ", k.naturalKey());
       ddl.add("CREATE TABLE IF NOT EXISTS " + k.silverTable() + " (" + columnsDdl(k) + ", PRIMARY KEY (" + nk + "))");
-      ddl.add("CREATE TABLE IF NOT EXISTS " + k.stagingTable() + " (stage VARCHAR NOT NULL, " + columnsDdl(k)
-          + ", PRIMARY KEY (stage, " + nk + "))");
+      // No primary key on staging: normalize de-duplicates by natural key before writing, and DuckDB
+      // keeps a key's ART index in memory, growing with every staged row (ADR 0007). Files created
+      // before keep theirs; both behave the same.
+      ddl.add("CREATE TABLE IF NOT EXISTS " + k.stagingTable() + " (stage VARCHAR NOT NULL, " + columnsDdl(k) + ")");
     }
     ddl.add("""
         CREATE TABLE IF NOT EXISTS quality_results (
@@ -316,7 +323,111 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public List<CanonicalRecord> readStaging(Stage stage, IntervalKey key, RecordKind kind) {
-    return select(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key);
+    List<CanonicalRecord> out = new ArrayList<>();
+    scan(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key, Integer.MAX_VALUE, out::addAll);
+    return out;
+  }
+
+  /**
+   * Streams a stage's staging write: one transaction deletes the stage's rows of the key, then each
+   * batch is appended through the Appender with typed appends as it arrives (no row held after its
+   * batch); commit flushes and commits, close without commit rolls back.
+   */
+  @Override
+  public StagingWriter openStaging(Stage stage, IntervalKey key, RecordKind kind) {
+    String what = "write " + kind.stagingTable();
+    try {
+      Connection c = conn();
+      c.setAutoCommit(false);
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM " + kind.stagingTable()
+          + " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?")) {
+        del.setString(1, stage.id());
+        bindKey(del, key, 2);
+        del.executeUpdate();
+      } catch (SQLException e) {
+        c.rollback();
+        c.setAutoCommit(true);
+        throw e;
+      }
+      DuckDBAppender a = c.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, kind.stagingTable());
+      String stageId = stage.id();
+      return new StagingWriter() {
+        private boolean open = true;
+
+        @Override
+        public void write(List<CanonicalRecord> batch) {
+          try {
+            for (CanonicalRecord r : batch) {
+              a.beginRow();
+              a.append(stageId);
+              appendRecord(a, r);
+              a.endRow();
+            }
+            a.flush();
+          } catch (SQLException e) {
+            throw fail(what, e);
+          }
+        }
+
+        @Override
+        public void commit() {
+          try {
+            a.close();
+            c.commit();
+            c.setAutoCommit(true);
+            open = false;
+          } catch (SQLException e) {
+            close();
+            throw fail(what, e);
+          }
+        }
+
+        @Override
+        public void close() {
+          if (!open) {
+            return;
+          }
+          open = false;
+          try {
+            a.close();
+          } catch (SQLException | RuntimeException e) {
+            // discarded anyway by the rollback
+          }
+          try {
+            c.rollback();
+            c.setAutoCommit(true);
+          } catch (SQLException e) {
+            throw fail(what + " (rollback)", e);
+          }
+        }
+      };
+    } catch (SQLException e) {
+      throw fail(what, e);
+    }
+  }
+
+  @Override
+  public void scanStaging(Stage stage, IntervalKey key, RecordKind kind, int batchSize,
+      io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
+    scan(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key, batchSize, out);
+  }
+
+  /** Set-based: one INSERT … SELECT from the enriched staging rows, upsert by natural key keeping the highest version. */
+  @Override
+  public long upsertSilverFromStaging(IntervalKey key, RecordKind kind, int batchSize) {
+    String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+    String updates = kind.columns().stream().filter(c -> !kind.naturalKey().contains(c.name()))
+        .map(c -> c.name() + " = excluded." + c.name()).collect(Collectors.joining(", "));
+    return inTransaction("upsert " + kind.silverTable(), () -> {
+      try (PreparedStatement ps = conn().prepareStatement("INSERT INTO " + kind.silverTable() + " (" + cols + ") SELECT " + cols
+          + " FROM " + kind.stagingTable() + " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ?"
+          + " AND interval_start_utc < ? ON CONFLICT (" + String.join(", ", kind.naturalKey()) + ") DO UPDATE SET " + updates
+          + " WHERE excluded.version >= " + kind.silverTable() + ".version")) {
+        ps.setString(1, Stage.ENRICH.id());
+        bindKey(ps, key, 2);
+        return (long) ps.executeUpdate();
+      }
+    });
   }
 
   @Override
@@ -346,7 +457,9 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind) {
-    return select(kind, kind.silverTable(), "", null, key);
+    List<CanonicalRecord> out = new ArrayList<>();
+    scan(kind, kind.silverTable(), "", null, key, Integer.MAX_VALUE, out::addAll);
+    return out;
   }
 
   @Override
@@ -461,35 +574,112 @@ public final class DuckDbWarehouse implements Warehouse {
     if (rows.isEmpty()) {
       return;
     }
-    List<Column> cols = rows.get(0).kind().columns();
     try (DuckDBAppender a = conn().unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
       for (CanonicalRecord r : rows) {
-        Object[] v = r.values();
         a.beginRow();
         if (stage != null) {
           a.append(stage);
         }
-        for (int i = 0; i < v.length; i++) {
-          Object o = v[i];
-          if (o == null) {
-            a.appendNull();
-            continue;
-          }
-          switch (cols.get(i).type()) {
-            case STRING -> a.append((String) o);
-            case DOUBLE -> a.append(((Number) o).doubleValue());
-            case LONG -> a.append(((Number) o).longValue());
-            case BOOLEAN -> a.append((boolean) (Boolean) o);
-            case TIMESTAMP -> a.append(LocalDateTime.ofInstant((Instant) o, ZoneOffset.UTC));
-          }
-        }
+        appendRecord(a, r);
         a.endRow();
       }
       a.flush();
     }
   }
 
-  private List<CanonicalRecord> select(RecordKind kind, String table, String extraWhere, String extraParam, IntervalKey key) {
+  /** One row's values in {@link RecordKind#columns()} order, typed appends straight from the record (no Object[]). */
+  static void appendRecord(DuckDBAppender a, CanonicalRecord r) throws SQLException {
+    Provenance pv;
+    switch (r) {
+      case PriceRecord p -> {
+        str(a, p.market());
+        str(a, p.dataset());
+        str(a, p.marketRun());
+        str(a, p.priceType());
+        str(a, p.locationId());
+        str(a, p.locationName());
+        str(a, p.locationType());
+        ts(a, p.intervalStart());
+        ts(a, p.intervalEnd());
+        a.append(p.price());
+        dbl(a, p.energy());
+        dbl(a, p.congestion());
+        dbl(a, p.loss());
+        dbl(a, p.ghg());
+        str(a, p.currency());
+        str(a, p.unit());
+        pv = p.provenance();
+      }
+      case LoadRecord l -> {
+        str(a, l.market());
+        str(a, l.dataset());
+        str(a, l.marketRun());
+        str(a, l.area());
+        ts(a, l.intervalStart());
+        ts(a, l.intervalEnd());
+        a.append(l.mw());
+        str(a, l.unit());
+        pv = l.provenance();
+      }
+      case FuelMixRecord f -> {
+        str(a, f.market());
+        str(a, f.dataset());
+        str(a, f.area());
+        str(a, f.fuel());
+        ts(a, f.intervalStart());
+        ts(a, f.intervalEnd());
+        a.append(f.mw());
+        str(a, f.unit());
+        pv = f.provenance();
+      }
+    }
+    a.append(pv.version());
+    ts(a, pv.publishedAt());
+    ts(a, pv.fetchedAt());
+    str(a, pv.source());
+    Enrichment e = r.enrichment();
+    if (e == null) {
+      a.appendNull();
+      a.appendNull();
+      a.appendNull();
+      a.appendNull();
+      a.appendNull();
+    } else {
+      str(a, e.zone());
+      str(a, e.hub());
+      str(a, e.region());
+      str(a, e.timezone());
+      a.append(e.tradingHub());
+    }
+  }
+
+  private static void str(DuckDBAppender a, String s) throws SQLException {
+    if (s == null) {
+      a.appendNull();
+    } else {
+      a.append(s);
+    }
+  }
+
+  private static void dbl(DuckDBAppender a, Double d) throws SQLException {
+    if (d == null) {
+      a.appendNull();
+    } else {
+      a.append(d.doubleValue());
+    }
+  }
+
+  private static void ts(DuckDBAppender a, Instant t) throws SQLException {
+    if (t == null) {
+      a.appendNull();
+    } else {
+      a.appendEpochMicros(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000));
+    }
+  }
+
+  /** Rows of a table for the key in natural-key order, handed over in batches of at most {@code batchSize}. */
+  private void scan(RecordKind kind, String table, String extraWhere, String extraParam, IntervalKey key, int batchSize,
+      io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
     String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
     String sql = "SELECT " + cols + " FROM " + table + " WHERE " + extraWhere
         + "market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ? ORDER BY "
@@ -500,7 +690,7 @@ public final class DuckDbWarehouse implements Warehouse {
         ps.setString(i++, extraParam);
       }
       bindKey(ps, key, i);
-      List<CanonicalRecord> out = new ArrayList<>();
+      List<CanonicalRecord> batch = new ArrayList<>(Math.min(batchSize, 8192));
       List<Column> c = kind.columns();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -514,10 +704,16 @@ public final class DuckDbWarehouse implements Warehouse {
               default -> o;
             };
           }
-          out.add(kind.fromValues(v));
+          batch.add(kind.fromValues(v));
+          if (batch.size() >= batchSize) {
+            out.accept(batch);
+            batch = new ArrayList<>(Math.min(batchSize, 8192));
+          }
         }
       }
-      return out;
+      if (!batch.isEmpty()) {
+        out.accept(batch);
+      }
     } catch (SQLException e) {
       throw fail("read " + table, e);
     }
