@@ -132,7 +132,8 @@ stage_chain() {
 drop_warehouse() { rm -rf "$1/warehouse.duckdb" "$1/warehouse.duckdb.wal" "$1/events"; }
 
 # ---------------------------------------------------------------- main runs
-log "caiso/lmp_rt_5min $start..$end, $nodes nodes, $runs run(s), JAR $INGEST_JAVA_OPTS, working data in $work"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+log "caiso/lmp_rt_5min $start..$end, $nodes nodes, $runs run(s), JAR $INGEST_JAVA_OPTS, working data in $work (load average $load_before)"
 start_sim "$nodes"
 main="$work/n$nodes"
 zips="$main/zips"
@@ -250,6 +251,7 @@ echo
   --meta "nodes=$nodes" --meta "runs=$runs" --meta "start=$start" --meta "end=$end" \
   --meta "java_opts=$INGEST_JAVA_OPTS" --meta "cpus=$(nproc)" --meta "commit=$commit" \
   --meta "cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)" \
+  --meta "load_average=$load_before at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) at the end" \
   "${ch_meta[@]}" ${smoke:+--smoke} ${BENCH_STRICT:+--strict}
 rc=$?
 echo

@@ -492,7 +492,8 @@ def cmd_report(a) -> int:
         f"bench: caiso/lmp_rt_5min {meta.get('start')}..{meta.get('end')}, {nodes} nodes "
         f"({nodes + 7} locations{', ' + format(csv_rows, ',') + ' OASIS CSV rows' if csv_rows else ''}"
         f"{', ' + str(zmeta['zips']) + ' zips' if 'zips' in zmeta else ''}), median of {meta.get('runs')} run(s), "
-        f"JAR {meta.get('java_opts')}, {meta.get('cpus')} CPUs, commit {meta.get('commit')}"
+        f"JAR {meta.get('java_opts')}, {meta.get('cpus')} CPUs, commit {meta.get('commit')}; "
+        f"load average {meta.get('load_average')}"
     )
     p("")
     p("| process | wall s | cpu s | peak RSS MB | rows | wall − own timer s | status |")
