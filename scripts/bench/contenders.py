@@ -636,7 +636,7 @@ def cmd_report(a) -> int:
                     cells.append("—")
                     ok = False
                 elif s["status"] != "ok":
-                    cells.append(f"{status_text(s)}" + (f" at {fmt(s['peak_rss_mb'], 0)}" if s["peak_rss_mb"] else ""))
+                    cells.append(f"{status_text(s)}" + (f" (peak {fmt(s['peak_rss_mb'], 0)} MB)" if s["peak_rss_mb"] else ""))
                     ok = False
                 else:
                     cells.append(f"{fmt(s['peak_rss_mb'], 0)} ({fmt(s['wall_s'], 1)} s)")
