@@ -43,5 +43,5 @@ clean: ## Remove build output and the embedded data directory
 	$(MVN) clean
 	rm -rf .ingest
 
-bench: build ## Measure stage throughput and peak memory on one day of 5-minute LMPs (BENCH_NODES=1000)
+bench: build ## JAR vs DuckDB SQL/polars/pandas on one day of 5-min LMPs: median wall, CPU, peak RSS, ratios, targets [BENCH_NODES=1000 BENCH_RUNS=3 BENCH_SCALING="1000 3000 10000" INGEST_JAVA_OPTS=-Xmx384m]
 	@$(ROOT)/scripts/bench.sh
