@@ -42,6 +42,49 @@ public final class AvroFileEventSink implements EventSink {
     return "avro-files:" + root;
   }
 
+  /** Prefix of the file a publish writes before its atomic move; the writer's pid follows it. */
+  static final String TEMP_PREFIX = ".publish-";
+  /** A temp file without a pid (an older writer) counts as orphaned after this long untouched. */
+  private static final java.time.Duration UNNAMED_TEMP_AGE = java.time.Duration.ofMinutes(10);
+
+  /**
+   * A new temp file in {@code dir} named after this process ({@code .publish-<pid>-….tmp}), after
+   * removing the temp files of writers that no longer run (a kill -9 during a publish leaves its
+   * file behind; the next publish to the same topic cleans it). A live writer's file is never touched.
+   */
+  static Path tempFile(Path dir) throws IOException {
+    removeOrphans(dir);
+    return Files.createTempFile(dir, TEMP_PREFIX + ProcessHandle.current().pid() + "-", ".tmp");
+  }
+
+  /** Deletes the temp files in {@code dir} whose writer process is gone; returns how many. */
+  static int removeOrphans(Path dir) throws IOException {
+    int removed = 0;
+    try (var files = Files.newDirectoryStream(dir, TEMP_PREFIX + "*.tmp")) {
+      for (Path f : files) {
+        if (orphaned(f)) {
+          removed += Files.deleteIfExists(f) ? 1 : 0;
+        }
+      }
+    }
+    return removed;
+  }
+
+  private static boolean orphaned(Path f) throws IOException {
+    String name = f.getFileName().toString().substring(TEMP_PREFIX.length());
+    int dash = name.indexOf('-');
+    if (dash > 0) {
+      try {
+        long pid = Long.parseLong(name.substring(0, dash));
+        return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+      } catch (NumberFormatException e) {
+        // not a pid: an older writer's name
+      }
+    }
+    java.time.Instant touched = Files.getLastModifiedTime(f).toInstant();
+    return touched.isBefore(java.time.Instant.now().minus(UNNAMED_TEMP_AGE));
+  }
+
   public static Path file(Path root, String topic, IntervalKey key) {
     return root.resolve(topic).resolve(F.format(key.window().start()) + "_" + F.format(key.window().end()) + ".avro");
   }
@@ -56,7 +99,7 @@ public final class AvroFileEventSink implements EventSink {
         return;
       }
       Schema schema = AvroCodec.schema(events.get(0).schema());
-      Path tmp = Files.createTempFile(target.getParent(), ".publish-", ".tmp");
+      Path tmp = tempFile(target.getParent());
       try (DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
         Map<String, String> headers = events.get(0).headers();
         headers.forEach((k, v) -> w.setMeta("header." + k, v));
@@ -98,7 +141,7 @@ public final class AvroFileEventSink implements EventSink {
           if (w == null) {
             Files.createDirectories(target.getParent());
             Schema schema = AvroCodec.schema(batch.get(0).schema());
-            tmp = Files.createTempFile(target.getParent(), ".publish-", ".tmp");
+            tmp = tempFile(target.getParent());
             w = new DataFileWriter<>(new GenericDatumWriter<>(schema));
             batch.get(0).headers().forEach((k, v) -> w.setMeta("header." + k, v));
             w.setMeta("topic", topic);
