@@ -3,10 +3,7 @@
 python -m ingest_airflow.cli check CONNECTORS_DIR            validate every connectors/*.yaml
 python -m ingest_airflow.cli pools CONNECTORS_DIR            "pool<TAB>slots<TAB>description" per market
 python -m ingest_airflow.cli dags CONNECTORS_DIR [MARKET]    the DAG ids (of one market)
-python -m ingest_airflow.cli backfill-range CONNECTORS_DIR DAG_ID FROM TO
-    FROM/TO are market-local dates, inclusive (or ISO date-times, passed through): prints
-    "<from-date> <to-date>" for `airflow backfill create`, the market-local midnight of FROM
-    and the last second of TO.
+Backfills, triggers, clears and pauses: ingest_airflow.ops (it needs the Airflow database).
 """
 
 from __future__ import annotations
@@ -15,19 +12,12 @@ import datetime as dt
 import sys
 from zoneinfo import ZoneInfo
 
-from ingest_airflow.spec import MarketSpec, load_all
-
-
-def _market_of(markets: tuple[MarketSpec, ...], dag_id: str) -> MarketSpec:
-    for m in markets:
-        if any(m.dag_id(c) == dag_id for c in m.cadences()):
-            return m
-    known = ", ".join(m.dag_id(c) for m in markets for c in m.cadences())
-    raise SystemExit(f"unknown DAG {dag_id!r}; known: {known}")
+from ingest_airflow.spec import load_all
 
 
 def local_bound(value: str, tz: ZoneInfo, end: bool) -> str:
-    """A market-local date -> its first (or, for the end, last) second as ISO with offset."""
+    """A market-local date -> its first (or, for the end, last) second as ISO with offset, for
+    `airflow backfill create` by hand; an ISO date-time passes through."""
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
@@ -41,21 +31,13 @@ def local_bound(value: str, tz: ZoneInfo, end: bool) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in ("check", "pools", "dags", "backfill-range"):
+    if len(argv) < 2 or argv[0] not in ("check", "pools", "dags"):
         print(__doc__, file=sys.stderr)
         return 2
     command, directory, rest = argv[0], argv[1], argv[2:]
     result = load_all(directory)
     for e in result.errors:
         print(f"error: {e}", file=sys.stderr)
-    if command == "backfill-range":
-        if len(rest) != 3:
-            print(__doc__, file=sys.stderr)
-            return 2
-        dag_id, start, end = rest
-        tz = ZoneInfo(_market_of(result.markets, dag_id).timezone)
-        print(local_bound(start, tz, end=False), local_bound(end, tz, end=True))
-        return 0
     for m in result.markets:
         if command == "pools":
             print(f"{m.rate_limit.pool}\t{m.rate_limit.pool_slots}\t{m.display_name}: one request stream")
