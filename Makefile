@@ -23,9 +23,11 @@ help: ## List the targets (colours only on a terminal)
 jdk: ## Show the JDK >= 21 the build uses
 	@$(ROOT)/scripts/find-jdk.sh
 
-build: ## Build the shaded task JAR (java/tasks/target/ingest.jar), no tests
+build: ## Build the shaded task JAR (java/tasks/target/ingest.jar, DuckDB's native library beside it, its class-data sharing archive ingest.jsa), no tests
 	@test -n "$(JAVA_HOME_21)" || { echo "no JDK >= 21 found" >&2; exit 2; }
 	$(MVN) install -DskipTests
+	@$(ROOT)/scripts/cds-archive.sh "$(JAVA_HOME_21)/bin/java" $(JAR) java/tasks/target/ingest.jsa \
+	  || echo "build: no class-data sharing archive (the JAR works without it, starting slower)" >&2
 	@ls -l $(JAR)
 
 demo: build ## Run all six CAISO datasets over the fall-back day 2024-11-03 (25 Pacific hours) on the embedded default, offline
@@ -34,7 +36,8 @@ demo: build ## Run all six CAISO datasets over the fall-back day 2024-11-03 (25 
 test-java: ## Java unit and parser tests (no servers)
 	@test -n "$(JAVA_HOME_21)" || { echo "no JDK >= 21 found" >&2; exit 2; }
 	@find java -path '*/target/surefire-reports' -type d -prune -exec rm -rf {} + 2>/dev/null || true
-	@$(MVN) install; rc=$$?; $(ROOT)/scripts/test-summary.sh test-java surefire-reports; exit $$rc
+	@$(MVN) install; rc=$$?; $(ROOT)/scripts/test-summary.sh test-java surefire-reports; \
+	  if [ $$rc = 0 ]; then $(ROOT)/scripts/cds-archive.sh "$(JAVA_HOME_21)/bin/java" $(JAR) java/tasks/target/ingest.jsa >/dev/null || true; fi; exit $$rc
 
 test: test-java $(TEST_TARGETS) ## The whole suite: Java, then every suite that needs real servers or Airflow
 	@echo "make test: all suites passed ($(strip test-java $(TEST_TARGETS)))"

@@ -60,7 +60,7 @@ def test_dockerfile_copies_paths_that_exist_and_the_jar_the_build_makes():
         for src in sources:
             assert (REPO / src).exists(), f"COPY {src}: not in the repository"
     copied_from_build = [a for s, op, a in ins if s == "runtime" and op == "COPY" and a.startswith("--from=build")]
-    assert copied_from_build == ["--from=build /ingest.jar /app/ingest.jar"]
+    assert copied_from_build == ["--from=build /ingest.jar /app/ingest.jar", "--from=build /duckdb-native/ /app/"]
     assert any("java/tasks/target/ingest.jar" in a for s, op, a in ins if s == "build" and op == "RUN")
     runtime_copies = {a.split()[-1] for s, op, a in ins if s == "runtime" and op == "COPY"}
     assert {"/app/connectors/", "/app/configs/"} <= runtime_copies

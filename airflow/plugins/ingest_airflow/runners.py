@@ -18,7 +18,10 @@ STAGES = ("fetch", "normalize", "enrich", "load")
 RUNNERS = ("kubernetes", "local")
 EXIT_NOT_PUBLISHED = 99
 # The image's ENTRYPOINT (Dockerfile.task): heap sized from the pod's memory limit.
-POD_CMDS = ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/ingest.jar"]
+POD_CMDS = [
+    "java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:MaxNewSize=64m",
+    "-XX:SharedArchiveFile=/app/ingest.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-jar", "/app/ingest.jar",
+]  # fmt: skip
 POD_SUMMARY_FILE = "/airflow/xcom/return.json"
 
 

@@ -88,13 +88,24 @@ public final class Pipeline {
   /** Rows per batch handed to the warehouse and the events: memory per stage is a few batches, whatever the interval. */
   public static final int BATCH = 8192;
 
-  /** A batch of rows on its way to a staging write and an event publish. */
-  private final class Batches {
+  /**
+   * Rows on their way to a staging write and an event publish, in batches of {@link #BATCH}. A full
+   * batch is written by one writer thread while the stage fills the next (parsing and writing run on
+   * both cores), so at most two batches are held. The writer's failure surfaces at the next hand-off
+   * or at {@link #finish}; {@link #close} waits for a write in flight before the caller rolls back.
+   */
+  private final class Batches implements AutoCloseable {
     private final Warehouse.StagingWriter staging;
     private final EventSink.EventWriter ev;
     private final String topic;
-    private final List<CanonicalRecord> rows = new ArrayList<>(BATCH);
-    private final List<Event> evs = new ArrayList<>(BATCH);
+    private final Map<String, String> h = headers();
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ingest-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    private java.util.concurrent.Future<?> inFlight;
+    private List<CanonicalRecord> rows = new ArrayList<>(BATCH);
     long written;
 
     Batches(Warehouse.StagingWriter staging, EventSink.EventWriter ev, String topic) {
@@ -110,19 +121,60 @@ public final class Pipeline {
       }
     }
 
+    /** Hands the current batch to the writer (after the previous one is written). */
     void flush() {
       if (rows.isEmpty()) {
         return;
       }
-      staging.write(rows);
-      Map<String, String> h = headers();
-      for (CanonicalRecord r : rows) {
-        evs.add(EventFactory.record(topic, r, h));
+      List<CanonicalRecord> batch = rows;
+      rows = new ArrayList<>(BATCH);
+      await();
+      inFlight = writer.submit(() -> {
+        staging.write(batch);
+        ev.appendRecords(topic, batch, h);
+      });
+      written += batch.size();
+    }
+
+    /** Every row handed over is written (or the writer's failure is thrown). */
+    void finish() {
+      flush();
+      await();
+    }
+
+    private void await() {
+      if (inFlight == null) {
+        return;
       }
-      ev.append(evs);
-      written += rows.size();
-      rows.clear();
-      evs.clear();
+      java.util.concurrent.Future<?> f = inFlight;
+      inFlight = null;
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing a batch", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        switch (e.getCause()) {
+          case RuntimeException re -> throw re;
+          case Error err -> throw err;
+          default -> throw new IllegalStateException(e.getCause());
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (inFlight != null) {
+          try {
+            inFlight.get();
+          } catch (Exception e) {
+            // the stage is failing already; its own error is the one reported
+          }
+        }
+      } finally {
+        writer.shutdownNow();
+      }
     }
   }
 
@@ -151,8 +203,8 @@ public final class Pipeline {
     long[] outside = {0};
     String[] firstOutside = {null};
     try (Warehouse.StagingWriter staging = warehouse.openStaging(Stage.NORMALIZE, key, kind);
-        EventSink.EventWriter ev = events.open(topic, key)) {
-      Batches out = new Batches(staging, ev, topic);
+        EventSink.EventWriter ev = events.open(topic, key);
+        Batches out = new Batches(staging, ev, topic)) {
       for (int i = 0; i < payloads.size(); i++) {
         RawPayload p = payloads.get(i);
         int index = i;
@@ -178,6 +230,7 @@ public final class Pipeline {
         });
       }
       if (outside[0] > 0) {
+        out.close(); // no write in flight
         staging.close(); // discard before the quality results are written (the same warehouse connection)
         ev.close();
         rejectOutside(gate, outside[0], firstOutside[0], outsidePayloads, parsed[0]);
@@ -187,7 +240,7 @@ public final class Pipeline {
         throw new NotPublishedException(key + ": the source answered but its payloads hold no rows for the interval yet ("
             + payloads.size() + " payload(s), 0 rows); not published yet, exit 99");
       }
-      out.flush();
+      out.finish();
       staging.commit();
       ev.commit();
       Map<String, Object> d = new LinkedHashMap<>();
@@ -229,8 +282,8 @@ public final class Pipeline {
     java.util.Set<String> hubs = new java.util.HashSet<>();
     long[] counts = {0, 0}; // rows, rows with a taxonomy entry
     try (Warehouse.StagingWriter staging = warehouse.openStaging(Stage.ENRICH, key, kind);
-        EventSink.EventWriter ev = events.open(topic, key)) {
-      Batches out = new Batches(staging, ev, topic);
+        EventSink.EventWriter ev = events.open(topic, key);
+        Batches out = new Batches(staging, ev, topic)) {
       warehouse.scanStaging(Stage.NORMALIZE, key, kind, BATCH, batch -> {
         for (CanonicalRecord r : batch) {
           Enrichment e = cache.computeIfAbsent(r.subject(), s -> {
@@ -246,12 +299,11 @@ public final class Pipeline {
           counts[0]++;
           out.add(r.withEnrichment(e));
         }
-        out.flush(); // the scan's batch is released before the next one is read
       });
       if (counts[0] == 0) {
         throw new UsageException(key + ": no normalized rows for this interval; run `ingest normalize` first");
       }
-      out.flush();
+      out.finish();
       staging.commit();
       ev.commit();
     }

@@ -130,6 +130,18 @@ public enum RecordKind {
     return sb.toString();
   }
 
+  /** Appends {@link #naturalKeyOf} to {@code sb} (no intermediate string). */
+  public void appendNaturalKey(StringBuilder sb, Object[] values) {
+    boolean first = true;
+    for (int i : naturalKeyIndexes) {
+      if (!first) {
+        sb.append('|');
+      }
+      first = false;
+      sb.append(InstantText.valueOf(values[i]));
+    }
+  }
+
   public int indexOf(String column) {
     for (int i = 0; i < columns.size(); i++) {
       if (columns.get(i).name().equals(column)) {

@@ -57,6 +57,49 @@ public final class EventFactory {
     return new Event(topic, (String) f.get("event_id"), nk, r.kind().avroName(), f, headers);
   }
 
+  /**
+   * The event id of {@link #record} without building the event: the same name-based UUID of topic,
+   * natural key, version and content digest, from reused per-thread buffers (the stages call it for
+   * every row).
+   */
+  public static String recordId(String topic, CanonicalRecord r, Object[] v) {
+    StringBuilder sb = TEXT.get();
+    sb.setLength(0);
+    for (Object o : v) {
+      sb.append(io.carbon254.ingest.core.record.InstantText.valueOf(o)).append('\u001f');
+    }
+    byte[] content = digest(sb);
+    sb.setLength(0);
+    sb.append(topic).append('\u0000');
+    r.kind().appendNaturalKey(sb, v);
+    sb.append('|').append(r.version()).append('|');
+    HEX.formatHex(sb, content, 0, 8);
+    return uuid(digest(sb));
+  }
+
+  private static final ThreadLocal<StringBuilder> TEXT = ThreadLocal.withInitial(() -> new StringBuilder(512));
+  private static final ThreadLocal<byte[][]> BYTES = ThreadLocal.withInitial(() -> new byte[][] {new byte[1024]});
+
+  /** SHA-256 of the UTF-8 of {@code sb}; ASCII (the usual case) is encoded into a reused buffer. */
+  private static byte[] digest(CharSequence sb) {
+    int n = sb.length();
+    byte[][] holder = BYTES.get();
+    byte[] buf = holder[0];
+    if (buf.length < n) {
+      buf = holder[0] = new byte[Math.max(n, buf.length * 2)];
+    }
+    for (int i = 0; i < n; i++) {
+      char c = sb.charAt(i);
+      if (c >= 0x80) {
+        return digest(sb.toString());
+      }
+      buf[i] = (byte) c;
+    }
+    MessageDigest md = SHA256.get();
+    md.update(buf, 0, n);
+    return md.digest();
+  }
+
   static String contentDigest(Object[] values) {
     StringBuilder sb = new StringBuilder(256);
     for (Object o : values) {
@@ -79,7 +122,10 @@ public final class EventFactory {
 
   /** A version-8 style UUID from the SHA-256 of topic and name (stable across runs and JVMs). */
   public static String deterministicId(String topic, String name) {
-    byte[] h = digest(topic + "\u0000" + name);
+    return uuid(digest(topic + "\u0000" + name));
+  }
+
+  private static String uuid(byte[] h) {
     ByteBuffer b = ByteBuffer.wrap(h, 0, 16);
     long hi = (b.getLong() & ~0xF000L) | 0x8000L;
     long lo = (b.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;

@@ -47,6 +47,20 @@ public interface EventSink extends AutoCloseable {
   interface EventWriter extends AutoCloseable {
     void append(List<Event> batch);
 
+    /**
+     * Appends the events of canonical records, as {@link EventFactory#record} builds them (same ids
+     * and fields). This default builds the events; a sink that can encode a record directly (the
+     * embedded event log) does so without the per-event maps.
+     */
+    default void appendRecords(String topic, List<? extends io.carbon254.ingest.core.record.CanonicalRecord> rows,
+        java.util.Map<String, String> headers) {
+      List<Event> evs = new java.util.ArrayList<>(rows.size());
+      for (io.carbon254.ingest.core.record.CanonicalRecord r : rows) {
+        evs.add(EventFactory.record(topic, r, headers));
+      }
+      append(evs);
+    }
+
     void commit();
 
     /** Publishes nothing unless committed. */

@@ -66,8 +66,9 @@ public interface Warehouse extends AutoCloseable {
   }
 
   /**
-   * The staging rows of a stage in batches of at most {@code batchSize}, in natural-key order (as
-   * {@link #readStaging}). This default reads them all, then hands them over in batches.
+   * The staging rows of a stage in batches of at most {@code batchSize}, in no promised order (the
+   * embedded warehouse hands them over as they were written, unsorted). This default reads them
+   * all ({@link #readStaging}), then hands them over in batches.
    */
   default void scanStaging(Stage stage, IntervalKey key, RecordKind kind, int batchSize,
       io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {

@@ -12,7 +12,6 @@ import io.carbon254.ingest.core.record.Provenance;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +38,62 @@ public final class OasisPriceParser {
     this.limits = limits;
   }
 
-  private record GroupKey(String node, Instant start) {}
+  /** An open-addressing map from a non-negative long to an int (-1: absent), for the fold's slots. */
+  static final class LongIntMap {
+    private long[] keys = new long[1024];
+    private int[] vals = new int[1024];
+    private int size;
+
+    LongIntMap() {
+      java.util.Arrays.fill(keys, -1L);
+    }
+
+    int get(long k) {
+      int mask = keys.length - 1;
+      int i = hash(k) & mask;
+      while (true) {
+        long x = keys[i];
+        if (x == k) {
+          return vals[i];
+        }
+        if (x == -1L) {
+          return -1;
+        }
+        i = (i + 1) & mask;
+      }
+    }
+
+    void put(long k, int v) {
+      if ((size + 1) * 2 > keys.length) {
+        long[] ok = keys;
+        int[] ov = vals;
+        keys = new long[ok.length * 2];
+        vals = new int[ok.length * 2];
+        java.util.Arrays.fill(keys, -1L);
+        size = 0;
+        for (int j = 0; j < ok.length; j++) {
+          if (ok[j] != -1L) {
+            put(ok[j], ov[j]);
+          }
+        }
+      }
+      int mask = keys.length - 1;
+      int i = hash(k) & mask;
+      while (keys[i] != -1L && keys[i] != k) {
+        i = (i + 1) & mask;
+      }
+      if (keys[i] == -1L) {
+        size++;
+      }
+      keys[i] = k;
+      vals[i] = v;
+    }
+
+    private static int hash(long k) {
+      long h = k * 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 32));
+    }
+  }
 
   private static final class Acc {
     final int firstLine;
@@ -76,7 +130,10 @@ public final class OasisPriceParser {
    * node-interval of this payload (one request part: an hour of real-time intervals), never the text.
    */
   public void parse(RawPayload p, RowSink<? super CanonicalRecord> out) {
-    Map<GroupKey, Acc> groups = new LinkedHashMap<>();
+    // node-intervals by (node id, start id) of the memos: a dense long key, no key object per row;
+    // accumulators kept in order of first appearance (the output order)
+    LongIntMap slots = new LongIntMap();
+    List<Acc> groups = new ArrayList<>();
     OasisPayload.csv(p, limits, csv -> {
       OasisPayload.require(p, csv, "INTERVALSTARTTIME_GMT", "INTERVALENDTIME_GMT", "LMP_TYPE");
       String nodeCol = csv.firstPresent("NODE", "NODE_ID", "PNODE_RESMRID");
@@ -97,7 +154,9 @@ public final class OasisPriceParser {
       while (csv.next()) {
         int line = csv.line();
         String node = OasisPayload.text(p, csv, nodeCol, iNode, names);
+        long nodeId = names.lastId();
         Instant start = OasisPayload.instant(p, csv, "INTERVALSTARTTIME_GMT", iStart, memo);
+        long startId = memo.lastId();
         Instant end = OasisPayload.instant(p, csv, "INTERVALENDTIME_GMT", iEnd, memo);
         if (!end.isAfter(start)) {
           throw new PayloadRejectedException(p.payloadId(), "line " + line + ": INTERVALENDTIME_GMT " + end
@@ -115,7 +174,16 @@ public final class OasisPriceParser {
           throw new PayloadRejectedException(p.payloadId(), "line " + line + ", field LMP_TYPE: unknown component '" + type + "'");
         }
         double value = OasisPayload.number(p, csv, valueCol, iValue);
-        Acc acc = groups.computeIfAbsent(new GroupKey(node, start), k -> new Acc(line, node, start, end));
+        long gk = (nodeId << 32) | startId;
+        int at = slots.get(gk);
+        Acc acc;
+        if (at < 0) {
+          acc = new Acc(line, node, start, end);
+          slots.put(gk, groups.size());
+          groups.add(acc);
+        } else {
+          acc = groups.get(at);
+        }
         if (!acc.end.equals(end)) {
           throw new PayloadRejectedException(p.payloadId(), "line " + line + ": node " + node + " interval " + start
               + " ends at " + end + " here but at " + acc.end + " on line " + acc.firstLine);
@@ -133,13 +201,13 @@ public final class OasisPriceParser {
       }
     });
     Provenance prov = OasisPayload.provenance(p);
-    for (Acc a : groups.values()) {
+    for (Acc a : groups) {
       if (a.parts[0] == null) {
         throw new PayloadRejectedException(p.payloadId(), "node " + a.node + " interval " + a.start
             + " has components but no LMP row (first seen on line " + a.firstLine + ")");
       }
     }
-    for (Acc a : groups.values()) {
+    for (Acc a : groups) {
       out.accept(new PriceRecord("caiso", query.dataset, query.canonicalRun, "LMP", a.node, null,
           locationType(a.node), a.start, a.end, a.parts[0], a.parts[1], a.parts[2], a.parts[3],
           a.parts[4], "USD", "MWh", prov, null));

@@ -30,7 +30,9 @@ public final class CsvReader implements Closeable {
   public static final int MAX_RECORD_BYTES = 1 << 20;
 
   private final InputStream in;
-  private final byte[] buf = new byte[1 << 16];
+  private byte[] buf = new byte[1 << 16];
+  /** Where the current record's cells are: {@code buf} itself (a plain record read in place) or {@code rec} (a copied one). */
+  private byte[] data;
   private int pos;
   private int lim;
   private boolean eof;
@@ -47,14 +49,16 @@ public final class CsvReader implements Closeable {
   /** Reads the header record; {@link #header()} is empty for an empty input. */
   public CsvReader(InputStream in) throws IOException {
     this.in = in;
-    fill();
+    while (lim < 3 && fill()) {
+      // a stream may hand over fewer bytes than a BOM per read
+    }
     if (lim - pos >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
       pos = 3;
     }
     if (next()) {
       List<String> h = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        h.add(new String(rec, starts[i], ends[i] - starts[i], StandardCharsets.UTF_8).trim());
+        h.add(new String(data, starts[i], ends[i] - starts[i], StandardCharsets.UTF_8).trim());
       }
       header = List.copyOf(h);
       for (int i = 0; i < header.size(); i++) {
@@ -111,14 +115,98 @@ public final class CsvReader implements Closeable {
     }
   }
 
-  /** -1 at end of input, 0 for a blank line (skipped), 1 for a record. */
+  /**
+   * -1 at end of input, 0 for a blank line (skipped), 1 for a record. A record without quotes that
+   * lies in the buffer (nearly all of them) is split in place: its cells are offsets into the
+   * buffer, no byte copied. One that reaches the buffer's end is moved to its start and the buffer
+   * refilled (grown for a record longer than the buffer) before it is split; one with a quote goes
+   * the copying way ({@link #copyRecord}).
+   */
   private int readRecord() throws IOException {
     n = 0;
-    recLen = 0;
     line = nextLine;
     if (pos >= lim && !fill()) {
       return -1;
     }
+    while (true) {
+      byte[] b = buf;
+      int end = lim;
+      int p = pos;
+      int fs = p;
+      int cells = 0;
+      boolean boundary = false;
+      while (true) {
+        if (p >= end) {
+          boundary = true;
+          break;
+        }
+        byte c = b[p];
+        if (c == ',') {
+          cellAt(cells++, fs, p);
+          fs = ++p;
+        } else if (c == '\n' || c == '\r') {
+          if (c == '\r' && p + 1 >= end && !eof) {
+            boundary = true; // a CR at the buffer's end: is it CRLF?
+            break;
+          }
+          cellAt(cells++, fs, p);
+          p++;
+          if (c == '\r' && p < end && b[p] == '\n') {
+            p++;
+          }
+          nextLine++;
+          return endInPlace(cells, p);
+        } else if (c == '"') {
+          n = 0;
+          return copyRecord();
+        } else {
+          p++;
+        }
+      }
+      if (boundary) {
+        if (eof) { // the last record, without a line end
+          cellAt(cells++, fs, p);
+          return endInPlace(cells, p);
+        }
+        n = 0;
+        if (pos == 0 && lim == buf.length) {
+          if (buf.length >= MAX_RECORD_BYTES) {
+            throw new Csv.CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
+          }
+          buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+        if (!fill() && pos >= lim) {
+          return -1;
+        }
+      }
+    }
+  }
+
+  private void cellAt(int i, int from, int to) {
+    if (i == starts.length) {
+      starts = Arrays.copyOf(starts, i * 2);
+      ends = Arrays.copyOf(ends, i * 2);
+    }
+    starts[i] = from;
+    ends[i] = to;
+  }
+
+  private int endInPlace(int cells, int next) {
+    n = cells;
+    data = buf;
+    int from = starts[0];
+    int to = ends[0];
+    pos = next;
+    if (n == 1 && blank(buf, from, to)) {
+      return 0;
+    }
+    return 1;
+  }
+
+  /** The copying way, for a record with quotes: bytes go to {@code rec}, quoted line ends included. */
+  private int copyRecord() throws IOException {
+    recLen = 0;
+    data = rec;
     boolean quoted = false;
     boolean sawQuote = false;
     int fieldStart = 0;
@@ -196,6 +284,7 @@ public final class CsvReader implements Closeable {
       }
     }
     endField(fieldStart);
+    data = rec;
     if (n == 1 && !sawQuote && blank(rec, 0, recLen)) {
       return 0;
     }
@@ -273,7 +362,7 @@ public final class CsvReader implements Closeable {
   private int from(int i) {
     int s = starts[i];
     int e = ends[i];
-    while (s < e && (rec[s] & 0xff) <= ' ') {
+    while (s < e && (data[s] & 0xff) <= ' ') {
       s++;
     }
     return s;
@@ -281,7 +370,7 @@ public final class CsvReader implements Closeable {
 
   private int to(int i, int s) {
     int e = ends[i];
-    while (e > s && (rec[e - 1] & 0xff) <= ' ') {
+    while (e > s && (data[e - 1] & 0xff) <= ' ') {
       e--;
     }
     return e;
@@ -303,7 +392,7 @@ public final class CsvReader implements Closeable {
     }
     int s = from(i);
     int e = to(i, s);
-    return e == s ? null : new String(rec, s, e - s, StandardCharsets.UTF_8);
+    return e == s ? null : new String(data, s, e - s, StandardCharsets.UTF_8);
   }
 
   /** The value of cell {@code i} through {@code memo}: one object per distinct value; null when blank. */
@@ -313,7 +402,7 @@ public final class CsvReader implements Closeable {
     }
     int s = from(i);
     int e = to(i, s);
-    return e == s ? null : memo.get(rec, s, e - s);
+    return e == s ? null : memo.get(data, s, e - s);
   }
 
   /** True when cell {@code i} is exactly the ASCII text {@code ascii}. */
@@ -323,7 +412,7 @@ public final class CsvReader implements Closeable {
     }
     int s = from(i);
     int e = to(i, s);
-    return Arrays.equals(rec, s, e, ascii, 0, ascii.length);
+    return Arrays.equals(data, s, e, ascii, 0, ascii.length);
   }
 
   /**
@@ -344,8 +433,8 @@ public final class CsvReader implements Closeable {
     }
     int p = s;
     boolean neg = false;
-    if (rec[p] == '-' || rec[p] == '+') {
-      neg = rec[p] == '-';
+    if (data[p] == '-' || data[p] == '+') {
+      neg = data[p] == '-';
       p++;
     }
     long m = 0;
@@ -353,7 +442,7 @@ public final class CsvReader implements Closeable {
     int frac = -1;
     boolean any = false;
     for (; p < e; p++) {
-      byte c = rec[p];
+      byte c = data[p];
       if (c >= '0' && c <= '9') {
         any = true;
         if (m != 0 || c != '0') {
@@ -379,7 +468,7 @@ public final class CsvReader implements Closeable {
       }
       return neg ? -d : d;
     }
-    return Double.parseDouble(new String(rec, s, e - s, StandardCharsets.UTF_8));
+    return Double.parseDouble(new String(data, s, e - s, StandardCharsets.UTF_8));
   }
 
   @Override
@@ -396,7 +485,9 @@ public final class CsvReader implements Closeable {
     private final Function<String, V> f;
     private byte[][] keys = new byte[256][];
     private Object[] vals = new Object[256];
+    private int[] ids = new int[256];
     private int size;
+    private int last = -1;
 
     public Memo(Function<String, V> f) {
       this.f = f;
@@ -415,27 +506,45 @@ public final class CsvReader implements Closeable {
         byte[] k = keys[idx];
         if (k == null) {
           V v = f.apply(new String(a, off, len, StandardCharsets.UTF_8));
+          last = -1;
           if (v != null) {
             keys[idx] = Arrays.copyOfRange(a, off, off + len);
             vals[idx] = v;
+            ids[idx] = last = size;
             if (++size * 2 > keys.length) {
               grow();
             }
           }
           return v;
         }
-        if (Arrays.equals(k, 0, k.length, a, off, off + len)) {
+        if (k.length == len && Arrays.equals(k, 0, len, a, off, off + len)) {
+          last = ids[idx];
           return (V) vals[idx];
         }
         idx = (idx + 1) & mask;
       }
     }
 
+    /**
+     * The id of the value the last {@link CsvReader#get(int, Memo)} returned: distinct texts get
+     * 0, 1, 2, … in order of first appearance (a dense key for per-value tables); -1 after a null.
+     */
+    public int lastId() {
+      return last;
+    }
+
+    /** Number of distinct values seen. */
+    public int size() {
+      return size;
+    }
+
     private void grow() {
       byte[][] ok = keys;
       Object[] ov = vals;
+      int[] oi = ids;
       keys = new byte[ok.length * 2][];
       vals = new Object[ok.length * 2];
+      ids = new int[ok.length * 2];
       int mask = keys.length - 1;
       for (int j = 0; j < ok.length; j++) {
         if (ok[j] == null) {
@@ -453,6 +562,7 @@ public final class CsvReader implements Closeable {
         }
         keys[idx] = k;
         vals[idx] = ov[j];
+        ids[idx] = oi[j];
       }
     }
   }

@@ -37,7 +37,7 @@ import okhttp3.Response;
  */
 public final class HttpFetcher {
   private final String market;
-  private final OkHttpClient client;
+  private OkHttpClient client; // built on the first request: a stage that does not fetch never pays for TLS set-up
   private final HttpPolicy policy;
   private final RequestSpacer spacer;
   private final Clock clock;
@@ -50,13 +50,18 @@ public final class HttpFetcher {
     this.spacer = spacer;
     this.clock = clock;
     this.userAgent = "254carbon-ingest/0.1 (+market-data ingestion)";
-    this.client =
-        new OkHttpClient.Builder()
-            .connectTimeout(policy.connectTimeout())
-            .readTimeout(policy.readTimeout())
-            .callTimeout(policy.callTimeout())
-            .retryOnConnectionFailure(false)
-            .build();
+  }
+
+  private synchronized OkHttpClient client() {
+    if (client == null) {
+      client = new OkHttpClient.Builder()
+          .connectTimeout(policy.connectTimeout())
+          .readTimeout(policy.readTimeout())
+          .callTimeout(policy.callTimeout())
+          .retryOnConnectionFailure(false)
+          .build();
+    }
+    return client;
   }
 
   /** Where retry notices go (the task's structured log). */
@@ -191,7 +196,7 @@ public final class HttpFetcher {
     }
     int attempt = ++attempts[0];
     Request request = new Request.Builder().url(url).header("User-Agent", userAgent).get().build();
-    Call call = client.newCall(request);
+    Call call = client().newCall(request);
     Duration timeout = left.compareTo(policy.callTimeout()) < 0 ? left : policy.callTimeout();
     call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     HttpResult result;

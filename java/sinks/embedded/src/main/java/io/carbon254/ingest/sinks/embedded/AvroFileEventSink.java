@@ -4,7 +4,9 @@ import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.UpstreamUnavailableException;
 import io.carbon254.ingest.core.sink.Event;
 import io.carbon254.ingest.core.sink.EventSink;
+import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.events.AvroCodec;
+import io.carbon254.ingest.events.RecordDatumWriter;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -129,8 +131,17 @@ public final class AvroFileEventSink implements EventSink {
     Path target = file(root, topic, key);
     return new EventWriter() {
       private Path tmp;
-      private DataFileWriter<GenericRecord> w;
+      private DataFileWriter<Object> w;
       private boolean done;
+
+      private void start(Schema schema, org.apache.avro.io.DatumWriter<Object> datum, Map<String, String> headers) throws IOException {
+        Files.createDirectories(target.getParent());
+        tmp = tempFile(target.getParent());
+        w = new DataFileWriter<>(datum);
+        headers.forEach((k, v) -> w.setMeta("header." + k, v));
+        w.setMeta("topic", topic);
+        w.create(schema, tmp.toFile());
+      }
 
       @Override
       public void append(List<Event> batch) {
@@ -139,16 +150,30 @@ public final class AvroFileEventSink implements EventSink {
         }
         try {
           if (w == null) {
-            Files.createDirectories(target.getParent());
             Schema schema = AvroCodec.schema(batch.get(0).schema());
-            tmp = tempFile(target.getParent());
-            w = new DataFileWriter<>(new GenericDatumWriter<>(schema));
-            batch.get(0).headers().forEach((k, v) -> w.setMeta("header." + k, v));
-            w.setMeta("topic", topic);
-            w.create(schema, tmp.toFile());
+            start(schema, new GenericDatumWriter<>(schema), batch.get(0).headers());
           }
           for (Event e : batch) {
             w.append(AvroCodec.toRecord(e));
+          }
+        } catch (IOException e) {
+          throw new UpstreamUnavailableException("event log " + root + ": cannot write " + target + ": " + e.getMessage(), e);
+        }
+      }
+
+      /** Encodes each record's event straight into the file ({@link RecordDatumWriter}: no event maps). */
+      @Override
+      public void appendRecords(String eventTopic, List<? extends CanonicalRecord> rows, Map<String, String> headers) {
+        if (rows.isEmpty()) {
+          return;
+        }
+        try {
+          if (w == null) {
+            RecordDatumWriter datum = new RecordDatumWriter(eventTopic, rows.get(0).kind());
+            start(datum.schema(), datum, headers);
+          }
+          for (CanonicalRecord r : rows) {
+            w.append(r);
           }
         } catch (IOException e) {
           throw new UpstreamUnavailableException("event log " + root + ": cannot write " + target + ": " + e.getMessage(), e);

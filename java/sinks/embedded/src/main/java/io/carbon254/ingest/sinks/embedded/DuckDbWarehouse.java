@@ -53,6 +53,7 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Path file;
   private final boolean readOnly;
   private final Duration lockWaitLimit;
+  private String memoryLimit = DEFAULT_MEMORY_LIMIT;
   private Connection conn;
   private boolean schemaWanted;
   private Duration openTime = Duration.ZERO;
@@ -62,6 +63,18 @@ public final class DuckDbWarehouse implements Warehouse {
     this.file = file;
     this.readOnly = readOnly;
     this.lockWaitLimit = lockWaitLimit;
+  }
+
+  /** DuckDB's memory limit unless {@code INGEST_DUCKDB_MEMORY_LIMIT} says otherwise. */
+  public static final String DEFAULT_MEMORY_LIMIT = "128MB";
+
+  /** DuckDB's memory limit (e.g. {@code 128MB}, {@code 1GB}); set before the first use. */
+  public DuckDbWarehouse memoryLimit(String limit) {
+    if (!limit.matches("(?i)\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|KiB|MiB|GiB)")) {
+      throw new UsageException("INGEST_DUCKDB_MEMORY_LIMIT '" + limit + "' is not a size like 128MB or 1GB");
+    }
+    this.memoryLimit = limit;
+    return this;
   }
 
   /** Opens the file now (waiting up to {@code lockWait} for another process's lock). */
@@ -101,6 +114,12 @@ public final class DuckDbWarehouse implements Warehouse {
         if (readOnly) {
           p.setProperty("duckdb.read_only", "true");
         }
+        // Results are handed over chunk by chunk instead of materialized whole (a stage's scan of a
+        // 10,000-node day would otherwise sit in native memory).
+        p.setProperty(org.duckdb.DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+        // DuckDB's own memory (buffer pool, sort and insert buffers) is bounded; beyond it DuckDB
+        // spills to a temp directory beside the file. Part of the task's memory budget (ADR 0007).
+        p.setProperty("memory_limit", memoryLimit);
         conn = DriverManager.getConnection("jdbc:duckdb:" + file, p);
       } catch (SQLException e) {
         boolean locked = String.valueOf(e.getMessage()).contains("lock");
@@ -324,7 +343,7 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public List<CanonicalRecord> readStaging(Stage stage, IntervalKey key, RecordKind kind) {
     List<CanonicalRecord> out = new ArrayList<>();
-    scan(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key, Integer.MAX_VALUE, out::addAll);
+    scan(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key, Integer.MAX_VALUE, true, out::addAll);
     return out;
   }
 
@@ -409,7 +428,7 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public void scanStaging(Stage stage, IntervalKey key, RecordKind kind, int batchSize,
       io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
-    scan(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key, batchSize, out);
+    scan(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key, batchSize, false, out);
   }
 
   /** Set-based: one INSERT … SELECT from the enriched staging rows, upsert by natural key keeping the highest version. */
@@ -458,7 +477,7 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind) {
     List<CanonicalRecord> out = new ArrayList<>();
-    scan(kind, kind.silverTable(), "", null, key, Integer.MAX_VALUE, out::addAll);
+    scan(kind, kind.silverTable(), "", null, key, Integer.MAX_VALUE, true, out::addAll);
     return out;
   }
 
@@ -538,6 +557,13 @@ public final class DuckDbWarehouse implements Warehouse {
   public void close() {
     if (conn == null) {
       return;
+    }
+    try {
+      if (reader != null) {
+        reader.close();
+      }
+    } catch (SQLException e) {
+      // the reader only reads
     }
     try {
       conn.close();
@@ -677,31 +703,56 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  /** Rows of a table for the key in natural-key order, handed over in batches of at most {@code batchSize}. */
+  /**
+   * Rows of a table for the key, handed over in batches of at most {@code batchSize}: in
+   * natural-key order when {@code ordered} (reads for people and tests), else in the order they were
+   * written (a stage's scan of staging: a sort of the interval would cost more than the stage). The read streams (DuckDB hands the result over chunk by chunk, not materialized)
+   * on a second connection to the same database, so a stage can append its output through the
+   * first one while it reads; cells are read with typed getters, timestamps as epoch microseconds.
+   */
   private void scan(RecordKind kind, String table, String extraWhere, String extraParam, IntervalKey key, int batchSize,
-      io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
-    String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+      boolean ordered, io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
+    List<Column> c = kind.columns();
+    String cols = c.stream().map(col -> col.type() == io.carbon254.ingest.core.record.ColumnType.TIMESTAMP ? "epoch_us(" + col.name() + ")" : col.name())
+        .collect(Collectors.joining(", "));
     String sql = "SELECT " + cols + " FROM " + table + " WHERE " + extraWhere
-        + "market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ? ORDER BY "
-        + String.join(", ", kind.naturalKey());
-    try (PreparedStatement ps = conn().prepareStatement(sql)) {
+        + "market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?"
+        + (ordered ? " ORDER BY " + String.join(", ", kind.naturalKey()) : "");
+    io.carbon254.ingest.core.record.ColumnType[] types = c.stream().map(Column::type).toArray(io.carbon254.ingest.core.record.ColumnType[]::new);
+    try (PreparedStatement ps = reader().prepareStatement(sql)) {
       int i = 1;
       if (extraParam != null) {
         ps.setString(i++, extraParam);
       }
       bindKey(ps, key, i);
       List<CanonicalRecord> batch = new ArrayList<>(Math.min(batchSize, 8192));
-      List<Column> c = kind.columns();
+      Map<String, String> strings = new HashMap<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          Object[] v = new Object[c.size()];
+          Object[] v = new Object[types.length];
           for (int j = 0; j < v.length; j++) {
-            Object o = rs.getObject(j + 1);
-            v[j] = o == null ? null : switch (c.get(j).type()) {
-              case TIMESTAMP -> instant(o);
-              case DOUBLE -> ((Number) o).doubleValue();
-              case LONG -> ((Number) o).longValue();
-              default -> o;
+            int col = j + 1;
+            v[j] = switch (types[j]) {
+              case STRING -> {
+                String t = rs.getString(col);
+                yield t == null ? null : strings.size() < 65536 ? strings.computeIfAbsent(t, x -> x) : t;
+              }
+              case DOUBLE -> {
+                double d = rs.getDouble(col);
+                yield rs.wasNull() ? null : d;
+              }
+              case LONG -> {
+                long l = rs.getLong(col);
+                yield rs.wasNull() ? null : l;
+              }
+              case BOOLEAN -> {
+                boolean b = rs.getBoolean(col);
+                yield rs.wasNull() ? null : b;
+              }
+              case TIMESTAMP -> {
+                long us = rs.getLong(col);
+                yield rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
+              }
             };
           }
           batch.add(kind.fromValues(v));
@@ -717,6 +768,19 @@ public final class DuckDbWarehouse implements Warehouse {
     } catch (SQLException e) {
       throw fail("read " + table, e);
     }
+  }
+
+  private Connection reader;
+
+  /** A second connection to the same database, streaming its results (see {@link #scan}). */
+  private Connection reader() throws SQLException {
+    if (reader == null) {
+      reader = conn().unwrap(DuckDBConnection.class).duplicate(); // same database, same settings (streaming results)
+      // duplicate() copies the writer's transaction mode (off while a staging write is open): each
+      // read must be its own transaction, or a later read would not see what the writer committed since
+      reader.setAutoCommit(true);
+    }
+    return reader;
   }
 
   private static void bindKey(PreparedStatement ps, IntervalKey key, int at) throws SQLException {

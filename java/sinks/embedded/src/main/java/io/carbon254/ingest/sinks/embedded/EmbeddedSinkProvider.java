@@ -21,7 +21,9 @@ public final class EmbeddedSinkProvider implements SinkProvider {
   /** The stages' warehouse: the file is opened, and locked, on first use (after a fetch has downloaded). */
   @Override
   public Optional<Warehouse> warehouse(IngestConfig config) {
-    return Optional.of(DuckDbWarehouse.lazy(config.home().resolve("warehouse.duckdb"), config.duckDbLockWait()));
+    DuckDbWarehouse w = DuckDbWarehouse.lazy(config.home().resolve("warehouse.duckdb"), config.duckDbLockWait());
+    config.get("INGEST_DUCKDB_MEMORY_LIMIT").ifPresent(w::memoryLimit);
+    return Optional.of(w);
   }
 
   /** A read-only connection for `ingest query` (does not block on other readers). */
