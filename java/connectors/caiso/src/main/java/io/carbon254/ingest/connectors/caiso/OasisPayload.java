@@ -1,6 +1,6 @@
 package io.carbon254.ingest.connectors.caiso;
 
-import io.carbon254.ingest.connectors.common.Csv;
+import io.carbon254.ingest.connectors.common.CsvException;
 import io.carbon254.ingest.connectors.common.CsvReader;
 import io.carbon254.ingest.connectors.common.SafeZip;
 import io.carbon254.ingest.core.PayloadRejectedException;
@@ -58,7 +58,7 @@ final class OasisPayload {
       throw new PayloadRejectedException(p.payloadId(), "expected an OASIS SingleZip, got " + e.getMessage());
     } catch (IOException e) {
       throw new PayloadRejectedException(p.payloadId(), "expected an OASIS SingleZip, got corrupt zip: " + e.getMessage(), e);
-    } catch (Csv.CsvException e) {
+    } catch (CsvException e) {
       throw new PayloadRejectedException(p.payloadId(), entry + ": " + e.getMessage());
     }
   }

@@ -1,6 +1,6 @@
 package io.carbon254.ingest.connectors.caiso;
 
-import io.carbon254.ingest.connectors.common.Csv;
+import io.carbon254.ingest.connectors.common.CsvException;
 import io.carbon254.ingest.connectors.common.CsvReader;
 import io.carbon254.ingest.connectors.common.SafeZip;
 import io.carbon254.ingest.core.PayloadRejectedException;
@@ -103,7 +103,7 @@ public final class OutlookFuelMixParser {
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e); // reading a byte array
-    } catch (Csv.CsvException e) {
+    } catch (CsvException e) {
       throw new PayloadRejectedException(p.payloadId(), e.getMessage());
     }
   }

@@ -311,6 +311,13 @@ class OasisPriceParserTest {
   }
 
   @Test
+  void anUnterminatedQuoteIsRejectedNamingTheEntryAndLine() {
+    String csv = withCell(resource(DAM_FALL), 6, "NODE", "\"TH_SP15_GEN-APND");
+    PayloadRejectedException e = rejectedDaFall(csv);
+    assertTrue(e.getMessage().contains(DA_FALL_ENTRY + ": line 6: quoted field is never closed"), e.getMessage());
+  }
+
+  @Test
   void anEmptyNodeCellIsRejectedNamingLineAndField() {
     PayloadRejectedException e = rejectedDaFall(withCell(resource(DAM_FALL), 9, "NODE", ""));
     assertTrue(e.getMessage().contains("line 9, field NODE: empty"), e.getMessage());

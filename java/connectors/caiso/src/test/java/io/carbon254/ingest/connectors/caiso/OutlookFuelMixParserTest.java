@@ -206,6 +206,13 @@ class OutlookFuelMixParserTest {
 
 
   @Test
+  void anUnterminatedQuoteIsRejectedNamingTheLine() {
+    String csv = "Time,Solar,Wind\n00:00,0,2800\n00:05,\"0,2810\n00:10,0,2820\n";
+    PayloadRejectedException e = rejected(text(ORDINARY_KEY, "20241104", csv));
+    assertTrue(e.getMessage().contains("line 3: quoted field is never closed"), e.getMessage());
+  }
+
+  @Test
   void aRowShorterThanTheHeaderIsRejected() {
     String csv = "Time,Solar,Wind,Natural gas\n00:00,0,2800,7000\n00:05,0\n";
     PayloadRejectedException e = rejected(text(ORDINARY_KEY, "20241104", csv));

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A streaming, byte-level RFC 4180 reader with the semantics of {@link Csv} (quoted fields, doubled
- * quotes, CRLF, LF or CR, BOM, blank lines skipped, line numbers kept for messages, columns by
- * header name): one record at a time from an {@link InputStream} (an inflating zip entry), so a
+ * A streaming, byte-level RFC 4180 reader (quoted fields, doubled quotes, CRLF, LF or CR, BOM,
+ * blank lines skipped, line numbers kept for messages, columns by header name, cells trimmed):
+ * one record at a time from an {@link InputStream} (an inflating zip entry), so a
  * payload is never held as text. Fields stay bytes until asked for: numbers are parsed from the
  * bytes, repeated values (node names, timestamps) are turned into objects once through a {@link
  * Memo}, and the columns a parser does not ask for cost only the scan.
@@ -213,7 +213,7 @@ public final class CsvReader implements Closeable {
     while (true) {
       if (pos >= lim && !fill()) {
         if (quoted) {
-          throw new Csv.CsvException("line " + line + ": quoted field is never closed");
+          throw new CsvException("line " + line + ": quoted field is never closed");
         }
         break;
       }
@@ -304,7 +304,7 @@ public final class CsvReader implements Closeable {
   private void put(byte b) {
     if (recLen == rec.length) {
       if (rec.length >= MAX_RECORD_BYTES) {
-        throw new Csv.CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
+        throw new CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
       }
       rec = Arrays.copyOf(rec, rec.length * 2);
     }
@@ -316,7 +316,7 @@ public final class CsvReader implements Closeable {
       int cap = rec.length;
       while (cap < recLen + len) {
         if (cap >= MAX_RECORD_BYTES) {
-          throw new Csv.CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
+          throw new CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
         }
         cap *= 2;
       }
@@ -357,7 +357,7 @@ public final class CsvReader implements Closeable {
     return true;
   }
 
-  // --- field access (trimmed as Csv.Row#get trims: bytes <= ' ' at both ends) -----------------
+  // --- field access (trimmed: bytes <= ' ' at both ends) ----------------------------------------
 
   private int from(int i) {
     int s = starts[i];
@@ -385,7 +385,7 @@ public final class CsvReader implements Closeable {
     return to(i, s) == s;
   }
 
-  /** The trimmed value of cell {@code i}; null when blank or absent (as {@link Csv.Row#get(int)}). */
+  /** The trimmed value of cell {@code i}; null when blank or absent. */
   public String get(int i) {
     if (i < 0 || i >= n) {
       return null;
