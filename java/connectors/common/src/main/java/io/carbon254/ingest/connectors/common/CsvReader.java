@@ -171,11 +171,17 @@ public final class CsvReader implements Closeable {
         n = 0;
         if (pos == 0 && lim == buf.length) {
           if (buf.length >= MAX_RECORD_BYTES) {
-            throw new Csv.CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
+            throw new CsvException("line " + line + ": a record longer than " + MAX_RECORD_BYTES + " bytes (not a CSV row)");
           }
           buf = Arrays.copyOf(buf, buf.length * 2);
         }
-        if (!fill() && pos >= lim) {
+        // read until the buffer is full (or the input ends) before splitting again: a stream that
+        // hands over a few bytes per read must not make a long record cost a rescan per read
+        boolean more = fill();
+        while (more && lim < buf.length) {
+          more = fill();
+        }
+        if (!more && pos >= lim) {
           return -1;
         }
       }

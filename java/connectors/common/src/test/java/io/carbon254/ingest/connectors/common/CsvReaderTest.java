@@ -247,6 +247,68 @@ class CsvReaderTest {
     assertEquals(502, calls.get(), "a null result is not stored: asked again");
   }
 
+  /** A stream that hands out at most {@code n} bytes per read. */
+  private static InputStream chunks(byte[] bytes, int n) {
+    return new FilterInputStream(new ByteArrayInputStream(bytes)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return super.read(b, off, Math.min(len, n));
+      }
+    };
+  }
+
+  @Test
+  void plainRecordsSplitInPlaceGiveTheSameCellsWhateverTheReadsAndTheBufferEnds() throws IOException {
+    // no quotes: the in-place path, with records crossing every kind of buffer end, CR at a buffer's
+    // end before LF, and one record longer than the 64 KiB buffer (the buffer grows)
+    StringBuilder text = new StringBuilder("NODE,START,VALUE\r\n");
+    List<String> expected = new ArrayList<>();
+    int line = 2;
+    for (int i = 0; i < 5000; i++) {
+      String eol = i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\n" : "\r";
+      String node = i == 2500 ? "N".repeat(100_000) : "NODE_" + i;
+      text.append(node).append(',').append("2024-11-03T0").append(i % 10).append(":00:00-00:00,").append(i * 0.25).append(eol);
+      expected.add(line + ":" + node + "|2024-11-03T0" + (i % 10) + ":00:00-00:00|" + (i * 0.25));
+      line++;
+      if (i % 1000 == 999 && i % 3 != 2) { // (after a bare CR an LF would end that line, not add one)
+        text.append("\n"); // a blank line: skipped, counted
+        line++;
+      }
+    }
+    text.append("LAST,2024-11-04T00:00:00-00:00,1.5"); // no final line end
+    expected.add(line + ":LAST|2024-11-04T00:00:00-00:00|1.5");
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    assertEquals(expected, records(reader(bytes)));
+    for (int n : new int[] {1, 7, 4096, 65_535}) {
+      try (CsvReader r = new CsvReader(chunks(bytes, n))) {
+        assertEquals(List.of("NODE", "START", "VALUE"), r.header());
+        assertEquals(expected, records(r), "reads of " + n + " bytes");
+      }
+    }
+  }
+
+  @Test
+  void aByteOrderMarkHandedOverByteByByteIsStillDropped() throws IOException {
+    byte[] all = "\uFEFFTime,Wind\n01:00,300\n".getBytes(StandardCharsets.UTF_8);
+    try (CsvReader r = new CsvReader(trickle(all))) {
+      assertEquals(List.of("Time", "Wind"), r.header());
+      assertEquals(List.of("2:01:00|300"), records(r));
+    }
+  }
+
+  @Test
+  void aMemoNumbersDistinctValuesInOrderOfFirstAppearance() throws IOException {
+    CsvReader.Memo<String> memo = new CsvReader.Memo<>(s -> s.equals("bad") ? null : s);
+    CsvReader r = reader("K\nb\na\nb\nbad\nc\na\n");
+    List<Integer> ids = new ArrayList<>();
+    while (r.next()) {
+      r.get(0, memo);
+      ids.add(memo.lastId());
+    }
+    assertEquals(List.of(0, 1, 0, -1, 2, 1), ids);
+    assertEquals(3, memo.size());
+  }
+
   @Test
   void oneByteReadsGiveTheSameRecordsAsOneBuffer() throws IOException {
     StringBuilder text = new StringBuilder("A,B,C\r\n");
