@@ -160,7 +160,7 @@ public final class CsvReader implements Closeable {
           n = 0;
           return copyRecord();
         } else {
-          p++;
+          p = skipPlain(b, p + 1, end);
         }
       }
       if (boundary) {
@@ -186,6 +186,40 @@ public final class CsvReader implements Closeable {
         }
       }
     }
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /** Non-zero where a byte of {@code w} equals the byte in every lane of {@code lanes}; the lowest set bit is exact. */
+  private static long lanes(long w, long lanes) {
+    long x = w ^ lanes;
+    return (x - ONES) & ~x & HIGHS;
+  }
+
+  /**
+   * The index of the first delimiter ({@code , " CR LF}) at or after {@code p}, or {@code end}: eight
+   * bytes per step (SWAR), the last few one by one.
+   */
+  private static int skipPlain(byte[] b, int p, int end) {
+    while (p + 8 <= end) {
+      long w = (long) LONGS.get(b, p);
+      long m = lanes(w, ',' * ONES) | lanes(w, '\n' * ONES) | lanes(w, '\r' * ONES) | lanes(w, '"' * ONES);
+      if (m != 0) {
+        return p + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+      p += 8;
+    }
+    while (p < end) {
+      byte c = b[p];
+      if (c == ',' || c == '\n' || c == '\r' || c == '"') {
+        return p;
+      }
+      p++;
+    }
+    return end;
   }
 
   private void cellAt(int i, int from, int to) {
