@@ -71,7 +71,8 @@ final class StageRunner {
       Taxonomy taxonomy = Taxonomy.load(config);
       try (Sinks sinks = Sinks.open(config)) {
         Pipeline pipeline = new Pipeline(key, dataset, sinks.warehouse, sinks.events, sinks.cache, taxonomy,
-            spec.timezone().getId(), runId, Clock.systemUTC(), log);
+            spec.timezone().getId(), runId, Clock.systemUTC(), log)
+            .aheadInOnePass(stages.containsAll(List.of(Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD)));
         log.info("sinks", Map.of("warehouse", sinks.warehouse.describe(), "events", sinks.events.describe(), "cache", sinks.cache.describe()));
         timing.setupDone();
         try {

@@ -95,10 +95,8 @@ public final class Pipeline {
    * or at {@link #finish}; {@link #close} waits for a write in flight before the caller rolls back.
    */
   private final class Batches implements AutoCloseable {
-    private final Warehouse.StagingWriter staging;
-    private final EventSink.EventWriter ev;
-    private final String topic;
-    private final Map<String, String> h = headers();
+    /** What a full batch becomes: called on the stage's thread, it returns the writer thread's part. */
+    private final java.util.function.Function<List<CanonicalRecord>, Runnable> work;
     private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ingest-writer");
       t.setDaemon(true);
@@ -108,10 +106,17 @@ public final class Pipeline {
     private List<CanonicalRecord> rows = new ArrayList<>(BATCH);
     long written;
 
+    /** Batches written to {@code staging} with their events on {@code topic}. */
     Batches(Warehouse.StagingWriter staging, EventSink.EventWriter ev, String topic) {
-      this.staging = staging;
-      this.ev = ev;
-      this.topic = topic;
+      Map<String, String> h = headers();
+      this.work = batch -> () -> {
+        staging.write(batch);
+        ev.appendRecords(topic, batch, h);
+      };
+    }
+
+    Batches(java.util.function.Function<List<CanonicalRecord>, Runnable> work) {
+      this.work = work;
     }
 
     void add(CanonicalRecord r) {
@@ -128,11 +133,9 @@ public final class Pipeline {
       }
       List<CanonicalRecord> batch = rows;
       rows = new ArrayList<>(BATCH);
+      Runnable task = work.apply(batch);
       await();
-      inFlight = writer.submit(() -> {
-        staging.write(batch);
-        ev.appendRecords(topic, batch, h);
-      });
+      inFlight = writer.submit(task);
       written += batch.size();
     }
 
@@ -202,9 +205,31 @@ public final class Pipeline {
     long[] parsed = {0};
     long[] outside = {0};
     String[] firstOutside = {null};
-    try (Warehouse.StagingWriter staging = warehouse.openStaging(Stage.NORMALIZE, key, kind);
+    boolean ahead = aheadWanted;
+    String enrichTopic = EventFactory.topic(Stage.ENRICH, key);
+    Enricher enricher = ahead ? new Enricher() : null;
+    QualityGate.Checks loadGate = ahead ? QualityGate.start(key) : null;
+    java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+    try (Warehouse.StagingWriter staging = warehouse.openStaging(ahead ? Stage.ENRICH : Stage.NORMALIZE, key, kind);
         EventSink.EventWriter ev = events.open(topic, key);
-        Batches out = new Batches(staging, ev, topic)) {
+        EventSink.EventWriter enrichedEv = ahead ? events.open(enrichTopic, key) : null;
+        Batches out = ahead ? new Batches(batch -> {
+          // one pass for normalize, enrich and load's gate: the batch's normalized events, its
+          // enriched rows into enrich's staging with their events, the gate over the enriched rows
+          List<CanonicalRecord> enriched = new ArrayList<>(batch.size());
+          for (CanonicalRecord r : batch) {
+            CanonicalRecord e = enricher.apply(r);
+            loadGate.add(e);
+            sources.add(sourceOf(e));
+            enriched.add(e);
+          }
+          Map<String, String> h = headers();
+          return () -> {
+            ev.appendRecords(topic, batch, h);
+            staging.write(enriched);
+            enrichedEv.appendRecords(enrichTopic, enriched, h);
+          };
+        }) : new Batches(staging, ev, topic)) {
       for (int i = 0; i < payloads.size(); i++) {
         RawPayload p = payloads.get(i);
         int index = i;
@@ -243,11 +268,69 @@ public final class Pipeline {
       out.finish();
       staging.commit();
       ev.commit();
+      if (ahead) {
+        enrichedEv.commit();
+        // the normalized rows went straight on to enrich: no normalize staging of this key stays
+        // behind (an older run's would be stale); enrich and load run alone need a normalize again
+        try (Warehouse.StagingWriter none = warehouse.openStaging(Stage.NORMALIZE, key, kind)) {
+          none.commit();
+        }
+        prepared = new Prepared(enricher, loadGate, sources);
+      }
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("payloads", payloads.size());
       d.put("rows_parsed", parsed[0]);
       return new StageResult(Stage.NORMALIZE, parsed[0], accepted, accepted, payloads.size() + " payload(s) -> "
-          + accepted + " canonical rows in " + kind.stagingTable(), d);
+          + accepted + " canonical rows" + (ahead ? ", enriched in the same pass into " : " in ") + kind.stagingTable(), d);
+    }
+  }
+
+  private boolean aheadWanted;
+  private Prepared prepared;
+
+  /**
+   * Whether normalize also does enrich's work and load's gate in its pass (the stages run in one
+   * process: {@code ingest run}, backfill, replay): the enriched rows go straight to enrich's
+   * staging with both stages' events, the gate is computed on the way; enrich then only reports,
+   * load skips its staging scan. Each stage keeps its own result, ledger row and failure (a gate
+   * failure is still load's). Off for a stage run alone (Airflow's tasks): each reads its input from
+   * the warehouse.
+   */
+  public Pipeline aheadInOnePass(boolean on) {
+    this.aheadWanted = on;
+    return this;
+  }
+
+  /** What the one-pass normalize left for enrich and load. */
+  private record Prepared(Enricher enricher, QualityGate.Checks gate, java.util.Set<String> sources) {}
+
+  /** Enrich's per-row work: the taxonomy entry once per subject, the counts enrich reports. */
+  private final class Enricher {
+    private final Map<String, Enrichment> cache = new HashMap<>();
+    private final Map<String, Boolean> knows = new HashMap<>();
+    private final java.util.Set<String> hubs = new java.util.HashSet<>();
+    long rows;
+    long known;
+
+    CanonicalRecord apply(CanonicalRecord r) {
+      Enrichment e = cache.computeIfAbsent(r.subject(), s -> {
+        Enrichment t = taxonomy.enrich(key.market(), s);
+        return t.timezone() == null ? new Enrichment(t.zone(), t.hub(), t.region(), timezone, t.tradingHub()) : t;
+      });
+      if (knows.computeIfAbsent(r.subject(), s -> taxonomy.knows(key.market(), s))) {
+        known++;
+      }
+      if (e.tradingHub()) {
+        hubs.add(r.subject());
+      }
+      rows++;
+      return r.withEnrichment(e);
+    }
+
+    StageResult result() {
+      return new StageResult(Stage.ENRICH, rows, rows, rows, rows + " rows enriched ("
+          + known + " with a taxonomy entry, " + hubs.size() + " trading hub(s))",
+          Map.of("rows_with_taxonomy_entry", known, "trading_hubs", (long) hubs.size()));
     }
   }
 
@@ -275,42 +358,28 @@ public final class Pipeline {
    * (location, area, fuel), rows stream from the staging read to the staging write and the events.
    */
   public StageResult enrich() {
+    if (prepared != null) {
+      return prepared.enricher().result(); // done in normalize's pass (aheadInOnePass)
+    }
     RecordKind kind = dataset.kind();
     String topic = EventFactory.topic(Stage.ENRICH, key);
-    Map<String, Enrichment> cache = new HashMap<>();
-    Map<String, Boolean> knows = new HashMap<>();
-    java.util.Set<String> hubs = new java.util.HashSet<>();
-    long[] counts = {0, 0}; // rows, rows with a taxonomy entry
+    Enricher enricher = new Enricher();
     try (Warehouse.StagingWriter staging = warehouse.openStaging(Stage.ENRICH, key, kind);
         EventSink.EventWriter ev = events.open(topic, key);
         Batches out = new Batches(staging, ev, topic)) {
       warehouse.scanStaging(Stage.NORMALIZE, key, kind, BATCH, batch -> {
         for (CanonicalRecord r : batch) {
-          Enrichment e = cache.computeIfAbsent(r.subject(), s -> {
-            Enrichment t = taxonomy.enrich(key.market(), s);
-            return t.timezone() == null ? new Enrichment(t.zone(), t.hub(), t.region(), timezone, t.tradingHub()) : t;
-          });
-          if (knows.computeIfAbsent(r.subject(), s -> taxonomy.knows(key.market(), s))) {
-            counts[1]++;
-          }
-          if (e.tradingHub()) {
-            hubs.add(r.subject());
-          }
-          counts[0]++;
-          out.add(r.withEnrichment(e));
+          out.add(enricher.apply(r));
         }
       });
-      if (counts[0] == 0) {
+      if (enricher.rows == 0) {
         throw new UsageException(key + ": no normalized rows for this interval; run `ingest normalize` first");
       }
       out.finish();
       staging.commit();
       ev.commit();
     }
-    long rows = counts[0];
-    long known = counts[1];
-    return new StageResult(Stage.ENRICH, rows, rows, rows, rows + " rows enriched ("
-        + known + " with a taxonomy entry, " + hubs.size() + " trading hub(s))", Map.of("rows_with_taxonomy_entry", known, "trading_hubs", (long) hubs.size()));
+    return enricher.result();
   }
 
   /**
@@ -319,14 +388,24 @@ public final class Pipeline {
    */
   public StageResult load() {
     RecordKind kind = dataset.kind();
-    QualityGate.Checks gate = QualityGate.start(key);
-    java.util.Set<String> sources = new java.util.LinkedHashSet<>();
-    warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> {
-      for (CanonicalRecord r : batch) {
-        gate.add(r);
-        sources.add(sourceOf(r));
-      }
-    });
+    QualityGate.Checks gate;
+    java.util.Set<String> sources;
+    if (prepared != null) { // gated in normalize's pass (aheadInOnePass): no staging scan
+      gate = prepared.gate();
+      sources = prepared.sources();
+      prepared = null;
+    } else {
+      QualityGate.Checks g = QualityGate.start(key);
+      java.util.Set<String> src = new java.util.LinkedHashSet<>();
+      warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> {
+        for (CanonicalRecord r : batch) {
+          g.add(r);
+          src.add(sourceOf(r));
+        }
+      });
+      gate = g;
+      sources = src;
+    }
     long n = gate.rows();
     if (n == 0) {
       throw new UsageException(key + ": no enriched rows for this interval; run `ingest enrich` first");
