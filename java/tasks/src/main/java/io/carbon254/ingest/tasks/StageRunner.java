@@ -85,6 +85,8 @@ final class StageRunner {
     private Sinks sinks;
     private boolean releaseBeforeFetch;
     private boolean sinksLogged;
+    /** The session's metrics (INGEST_METRICS_FILE): a backfill's file sums its windows. */
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** The log of the key being run: retry notices of the shared connector go there. */
     private volatile JsonLog current;
 
@@ -152,7 +154,6 @@ final class StageRunner {
           "interval_start", key.window().start().toString(), "interval_end", key.window().end().toString(),
           "env", config.environment()));
       current = log;
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       List<Map<String, Object>> summaries = new ArrayList<>();
       int exit = ExitCodes.OK;
       long[] rows = {0};

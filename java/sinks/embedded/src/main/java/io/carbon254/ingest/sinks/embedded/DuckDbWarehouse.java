@@ -141,6 +141,23 @@ public final class DuckDbWarehouse implements Warehouse {
     openTime = openTime.plusNanos(System.nanoTime() - t0);
   }
 
+  /**
+   * Whether {@code sql} (a {@code SELECT 1 … LIMIT 1} with the key bound from {@code at}) finds a row: a
+   * read, so a write that has nothing to replace can be one statement (DuckDB commits a statement of
+   * its own in a fraction of a multi-statement transaction's time).
+   */
+  private boolean exists(String sql, IntervalKey key, String first) throws SQLException {
+    PreparedStatement ps = ps(sql);
+    int i = 1;
+    if (first != null) {
+      ps.setString(i++, first);
+    }
+    bindKey(ps, key, i);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
+  }
+
   /** The statement for {@code sql} on the current connection, prepared on first use. */
   private PreparedStatement ps(String sql) throws SQLException {
     PreparedStatement p = prepared.get(sql);
@@ -279,11 +296,9 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public List<RawPayload> putBronze(List<RawPayload> payloads) {
     List<RawPayload> stored = new ArrayList<>(payloads.size());
-    return inTransaction("store payloads", () -> {
-      PreparedStatement ins = ps("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    List<SqlWork<Void>> writes = new ArrayList<>();
+    try {
       PreparedStatement first = ps("SELECT fetched_at FROM bronze_payloads WHERE market = ? AND dataset = ?"
-          + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
-      PreparedStatement revive = ps("UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE market = ? AND dataset = ?"
           + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
       Map<IntervalKey, Map<Integer, String>> current = new HashMap<>();
       for (RawPayload p : payloads) {
@@ -297,37 +312,59 @@ public final class DuckDbWarehouse implements Warehouse {
           }
         }
         if (firstFetched == null) {
-          int i = 1;
-          ins.setString(i++, p.payloadId());
-          ins.setString(i++, p.key().market());
-          ins.setString(i++, p.key().dataset());
-          ins.setObject(i++, ts(p.key().window().start()));
-          ins.setObject(i++, ts(p.key().window().end()));
-          ins.setInt(i++, p.part());
-          ins.setString(i++, p.url());
-          ins.setString(i++, p.contentType());
-          ins.setInt(i++, p.httpStatus());
-          ins.setLong(i++, p.body().length);
-          ins.setString(i++, p.sha256());
-          ins.setObject(i++, ts(p.fetchedAt()));
-          ins.setObject(i++, ts(p.fetchedAt()));
-          ins.setBytes(i, p.body());
-          ins.executeUpdate();
+          writes.add(() -> {
+            PreparedStatement ins = ps("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            int i = 1;
+            ins.setString(i++, p.payloadId());
+            ins.setString(i++, p.key().market());
+            ins.setString(i++, p.key().dataset());
+            ins.setObject(i++, ts(p.key().window().start()));
+            ins.setObject(i++, ts(p.key().window().end()));
+            ins.setInt(i++, p.part());
+            ins.setString(i++, p.url());
+            ins.setString(i++, p.contentType());
+            ins.setInt(i++, p.httpStatus());
+            ins.setLong(i++, p.body().length);
+            ins.setString(i++, p.sha256());
+            ins.setObject(i++, ts(p.fetchedAt()));
+            ins.setObject(i++, ts(p.fetchedAt()));
+            ins.setBytes(i, p.body());
+            ins.executeUpdate();
+            return null;
+          });
           stored.add(p);
         } else if (p.payloadId().equals(latest)) {
           stored.add(p.withFetchedAt(firstFetched)); // already current: nothing to write
         } else {
-          revive.setObject(1, ts(p.fetchedAt()));
-          revive.setObject(2, ts(p.fetchedAt()));
-          bindKey(revive, p.key(), 3);
-          revive.setString(7, p.payloadId());
-          revive.executeUpdate();
+          writes.add(() -> {
+            PreparedStatement revive = ps("UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE market = ? AND dataset = ?"
+                + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
+            revive.setObject(1, ts(p.fetchedAt()));
+            revive.setObject(2, ts(p.fetchedAt()));
+            bindKey(revive, p.key(), 3);
+            revive.setString(7, p.payloadId());
+            revive.executeUpdate();
+            return null;
+          });
           stored.add(p);
         }
         current.get(p.key()).put(p.part(), p.payloadId());
       }
-      return stored;
-    });
+      if (writes.size() == 1) {
+        writes.get(0).run(); // one statement: its own transaction
+      }
+    } catch (SQLException e) {
+      throw fail("store payloads", e);
+    }
+    if (writes.size() > 1) {
+      inTransaction("store payloads", () -> {
+        for (SqlWork<Void> w : writes) {
+          w.run();
+        }
+        return null;
+      });
+    }
+    return stored;
   }
 
   /** Payload id of the current payload of each part of a key (ids only: no payload bodies read). */
@@ -403,13 +440,16 @@ public final class DuckDbWarehouse implements Warehouse {
     String what = "write " + kind.stagingTable();
     try {
       Connection c = conn();
+      String where = " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?";
+      boolean stale = exists("SELECT 1 FROM " + kind.stagingTable() + where + " LIMIT 1", key, stage.id());
       c.setAutoCommit(false);
       try {
-        PreparedStatement del = ps("DELETE FROM " + kind.stagingTable()
-            + " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?");
-        del.setString(1, stage.id());
-        bindKey(del, key, 2);
-        del.executeUpdate();
+        if (stale) {
+          PreparedStatement del = ps("DELETE FROM " + kind.stagingTable() + where);
+          del.setString(1, stage.id());
+          bindKey(del, key, 2);
+          del.executeUpdate();
+        }
       } catch (SQLException e) {
         c.rollback();
         c.setAutoCommit(true);
@@ -489,9 +529,10 @@ public final class DuckDbWarehouse implements Warehouse {
   public long upsertSilverFromStaging(IntervalKey key, RecordKind kind, int batchSize) {
     String src = "e.stage = ? AND e.market = ? AND e.dataset = ? AND e.interval_start_utc >= ? AND e.interval_start_utc < ?";
     String dst = "s.market = ? AND s.dataset = ? AND s.interval_start_utc >= ? AND s.interval_start_utc < ?";
-    return inTransaction("upsert " + kind.silverTable(), () -> {
+    List<String> statements = upsertStatements(kind, kind.stagingTable(), src, dst);
+    SqlWork<Long> upsert = () -> {
       long written = 0;
-      for (String sql : upsertStatements(kind, kind.stagingTable(), src, dst)) {
+      for (String sql : statements) {
         PreparedStatement ps = ps(sql);
         ps.setString(1, Stage.ENRICH.id());
         bindKey(ps, key, 2);
@@ -499,7 +540,23 @@ public final class DuckDbWarehouse implements Warehouse {
         written = ps.executeUpdate(); // the last statement's count: every row inserted (new or replacing)
       }
       return written;
-    });
+    };
+    try {
+      if (!exists("SELECT 1 FROM " + kind.silverTable() + " WHERE market = ? AND dataset = ? AND interval_start_utc >= ?"
+          + " AND interval_start_utc < ? LIMIT 1", key, null)) {
+        // Nothing of the window in Silver yet (a backfill; this process is the file's only writer):
+        // nothing to compare with or replace, a plain insert is the upsert.
+        String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+        PreparedStatement ps = ps("INSERT INTO " + kind.silverTable() + " (" + cols + ") SELECT " + cols + " FROM "
+            + kind.stagingTable() + " AS e WHERE " + src);
+        ps.setString(1, Stage.ENRICH.id());
+        bindKey(ps, key, 2);
+        return ps.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw fail("upsert " + kind.silverTable(), e);
+    }
+    return inTransaction("upsert " + kind.silverTable(), upsert);
   }
 
   /**
@@ -548,13 +605,14 @@ public final class DuckDbWarehouse implements Warehouse {
   /** Deletes the staging rows of both stages of the key: its Silver load succeeded, staging was only the hand-off. */
   @Override
   public void pruneStaging(IntervalKey key, RecordKind kind) {
-    inTransaction("prune " + kind.stagingTable(), () -> {
+    try {
       PreparedStatement ps = ps("DELETE FROM " + kind.stagingTable()
           + " WHERE market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?");
       bindKey(ps, key, 1);
-      ps.executeUpdate();
-      return null;
-    });
+      ps.executeUpdate(); // one statement, its own transaction
+    } catch (SQLException e) {
+      throw fail("prune " + kind.stagingTable(), e);
+    }
   }
 
   @Override
@@ -597,57 +655,97 @@ public final class DuckDbWarehouse implements Warehouse {
     return out;
   }
 
+  /** Replaces the quality results of the key; the first results of a key are one multi-row INSERT, no transaction around it. */
   @Override
   public void writeQualityResults(IntervalKey key, List<QualityResult> results) {
-    inTransaction("write quality_results", () -> {
-      {
-        PreparedStatement del = ps("DELETE FROM quality_results WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?");
-        PreparedStatement ins = ps("INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        bindKey(del, key, 1);
-        del.executeUpdate();
-        for (QualityResult r : results) {
-          bindKey(ins, key, 1);
-          ins.setString(5, r.check());
-          ins.setString(6, r.severity());
-          ins.setBoolean(7, r.passed());
-          ins.setDouble(8, r.observed());
-          ins.setDouble(9, r.expected());
-          ins.setString(10, r.details());
-          ins.setString(11, r.runId());
-          ins.setObject(12, ts(r.checkedAt()));
-          ins.addBatch();
-        }
-        ins.executeBatch();
+    String keyWhere = " WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?";
+    SqlWork<Void> insert = () -> {
+      if (results.isEmpty()) {
+        return null;
       }
+      PreparedStatement ins = ps("INSERT INTO quality_results VALUES "
+          + String.join(", ", java.util.Collections.nCopies(results.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+      int at = 0;
+      for (QualityResult r : results) {
+        bindKey(ins, key, at + 1);
+        ins.setString(at + 5, r.check());
+        ins.setString(at + 6, r.severity());
+        ins.setBoolean(at + 7, r.passed());
+        ins.setDouble(at + 8, r.observed());
+        ins.setDouble(at + 9, r.expected());
+        ins.setString(at + 10, r.details());
+        ins.setString(at + 11, r.runId());
+        ins.setObject(at + 12, ts(r.checkedAt()));
+        at += 12;
+      }
+      ins.executeUpdate();
       return null;
+    };
+    try {
+      if (!exists("SELECT 1 FROM quality_results" + keyWhere + " LIMIT 1", key, null)) {
+        insert.run();
+        return;
+      }
+    } catch (SQLException e) {
+      throw fail("write quality_results", e);
+    }
+    inTransaction("write quality_results", () -> {
+      PreparedStatement del = ps("DELETE FROM quality_results" + keyWhere);
+      bindKey(del, key, 1);
+      del.executeUpdate();
+      return insert.run();
     });
   }
 
-  /** Replaces the ledger row of this run, stage and key (delete + insert in one transaction: no key to conflict on). */
+  /**
+   * Inserts or replaces the ledger row of this run, stage and key: one {@code INSERT … WHERE NOT
+   * EXISTS} (its own transaction) when the row is new, the usual case; delete + insert in one
+   * transaction when it is there already (a stage re-run under the same run id).
+   */
   @Override
   public void recordRun(RunRecord r) {
+    String same = "run_id = ? AND stage = ? AND market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?";
+    String values = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    SqlWork<Integer> insert = () -> {
+      PreparedStatement ps = ps("INSERT INTO ingest_runs SELECT " + values + " WHERE NOT EXISTS (SELECT 1 FROM ingest_runs WHERE " + same + ")");
+      bindRun(ps, r);
+      ps.setString(15, r.runId());
+      ps.setString(16, r.stage().id());
+      bindKey(ps, r.key(), 17);
+      return ps.executeUpdate();
+    };
+    try {
+      if (insert.run() == 1) {
+        return;
+      }
+    } catch (SQLException e) {
+      throw fail("record the run", e);
+    }
     inTransaction("record the run", () -> {
-      PreparedStatement del = ps("DELETE FROM ingest_runs WHERE run_id = ? AND stage = ? AND market = ? AND dataset = ?"
-          + " AND interval_start_utc = ? AND interval_end_utc = ?");
+      PreparedStatement del = ps("DELETE FROM ingest_runs WHERE " + same);
       del.setString(1, r.runId());
       del.setString(2, r.stage().id());
       bindKey(del, r.key(), 3);
       del.executeUpdate();
-      PreparedStatement ps = ps("INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      ps.setString(1, r.runId());
-      ps.setString(2, r.stage().id());
-      bindKey(ps, r.key(), 3);
-      ps.setString(7, r.status());
-      ps.setInt(8, r.exitCode());
-      ps.setLong(9, r.rowsIn());
-      ps.setLong(10, r.rowsOut());
-      ps.setLong(11, r.events());
-      ps.setObject(12, ts(r.startedAt()));
-      ps.setObject(13, ts(r.finishedAt()));
-      ps.setString(14, r.message());
+      PreparedStatement ps = ps("INSERT INTO ingest_runs VALUES (" + values + ")");
+      bindRun(ps, r);
       ps.executeUpdate();
       return null;
     });
+  }
+
+  private static void bindRun(PreparedStatement ps, RunRecord r) throws SQLException {
+    ps.setString(1, r.runId());
+    ps.setString(2, r.stage().id());
+    bindKey(ps, r.key(), 3);
+    ps.setString(7, r.status());
+    ps.setInt(8, r.exitCode());
+    ps.setLong(9, r.rowsIn());
+    ps.setLong(10, r.rowsOut());
+    ps.setLong(11, r.events());
+    ps.setObject(12, ts(r.startedAt()));
+    ps.setObject(13, ts(r.finishedAt()));
+    ps.setString(14, r.message());
   }
 
   @Override
@@ -830,7 +928,9 @@ public final class DuckDbWarehouse implements Warehouse {
   /** Rows of a table for the key in natural-key order, handed over in batches of at most {@code batchSize}. */
   private void scan(RecordKind kind, String table, String extraWhere, String extraParam, IntervalKey key, int batchSize,
       io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
-    String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+    // Timestamps as epoch microseconds: the driver's TIMESTAMP getter goes through a Calendar per value.
+    String cols = kind.columns().stream().map(c -> c.type() == io.carbon254.ingest.core.record.ColumnType.TIMESTAMP
+        ? "epoch_us(" + c.name() + ")" : c.name()).collect(Collectors.joining(", "));
     String sql = "SELECT " + cols + " FROM " + table + " WHERE " + extraWhere
         + "market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ? ORDER BY "
         + String.join(", ", kind.naturalKey());
@@ -846,12 +946,20 @@ public final class DuckDbWarehouse implements Warehouse {
         while (rs.next()) {
           Object[] v = new Object[c.size()];
           for (int j = 0; j < v.length; j++) {
-            Object o = rs.getObject(j + 1);
-            v[j] = o == null ? null : switch (c.get(j).type()) {
-              case TIMESTAMP -> instant(o);
-              case DOUBLE -> ((Number) o).doubleValue();
-              case LONG -> ((Number) o).longValue();
-              default -> o;
+            v[j] = switch (c.get(j).type()) {
+              case TIMESTAMP -> {
+                long us = rs.getLong(j + 1);
+                yield rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
+              }
+              case DOUBLE -> {
+                double d = rs.getDouble(j + 1);
+                yield rs.wasNull() ? null : d;
+              }
+              case LONG -> {
+                long l = rs.getLong(j + 1);
+                yield rs.wasNull() ? null : l;
+              }
+              default -> rs.getObject(j + 1);
             };
           }
           batch.add(kind.fromValues(v));
