@@ -118,16 +118,23 @@ skipped() { # SECTION NODES RUN NAME REASON
   log "  $4: skipped ($5)"
 }
 
-# stage_chain SECTION NODES RUN HOME: fetch, normalize, enrich, load, one process each; after a failure
-# the later stages are skipped, as Airflow would. Sets chain_failed to the first failed stage.
+# stage_chain SECTION NODES RUN HOME [AFTER_NORMALIZE]: fetch, normalize, enrich, load, one process each;
+# after a failure the later stages are skipped, as Airflow would. Sets chain_failed to the first failed
+# stage. AFTER_NORMALIZE (a function, given HOME) runs untimed between a successful normalize and enrich:
+# load prunes the interval's staging rows once Silver has them, so what reads stg_prices goes there.
 stage_chain() {
-  local section=$1 n=$2 r=$3 home=$4
+  local section=$1 n=$2 r=$3 home=$4 after=${5:-}
   chain_failed=
   for stage in fetch normalize enrich load; do
     if [ -n "$chain_failed" ]; then skipped "$section" "$n" "$r" "$stage" "$chain_failed failed"; continue; fi
     measure "$section" "$n" "$r" "$stage" jar "$home/logs" "" -- \
       env INGEST_HOME="$home" "$ingest" "$stage" "${market[@]}" --run-id "bench-$r" || chain_failed=$stage
+    if [ "$stage" = normalize ] && [ -z "$chain_failed" ] && [ -n "$after" ]; then "$after" "$home"; fi
   done
+}
+ref_exported=
+export_reference() { # HOME: the normalize rows of stg_prices, the reference of the check
+  "$py" "$contenders" export --warehouse "$1/warehouse.duckdb" --start "$start" --end "$end" --reference "$ref" >&2 && ref_exported=1
 }
 drop_warehouse() { rm -rf "$1/warehouse.duckdb" "$1/warehouse.duckdb.wal" "$1/events"; }
 
@@ -142,7 +149,7 @@ check_rc=1
 for r in $(seq 1 "$runs"); do
   log "run $r/$runs"
   home="$main/r$r/stages"
-  stage_chain main "$nodes" "$r" "$home"
+  stage_chain main "$nodes" "$r" "$home" "$( [ "$r" = 1 ] && echo export_reference )"
   if [ "$r" = 1 ]; then
     # The contenders' input and the reference rows, outside the timed part.
     if [ "$chain_failed" = fetch ]; then
@@ -158,7 +165,7 @@ for r in $(seq 1 "$runs"); do
         >"$home/logs/reference-normalize.out" 2>"$home/logs/reference-normalize.err" \
         || { ref_ok=; log "  reference normalize failed too (log $home/logs/reference-normalize.err)"; }
     fi
-    [ -n "$ref_ok" ] && "$py" "$contenders" export --warehouse "$home/warehouse.duckdb" --start "$start" --end "$end" --reference "$ref" >&2
+    [ -n "$ref_ok" ] && [ -z "$ref_exported" ] && export_reference "$home"
   fi
   drop_warehouse "$home"
   home="$main/r$r/run"

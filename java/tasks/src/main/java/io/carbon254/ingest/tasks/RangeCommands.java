@@ -14,6 +14,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,39 +50,123 @@ final class RangeCommands {
 
     abstract String verb();
 
+    /** Whether windows whose Silver load already succeeded are skipped (backfill unless --force; replay never). */
+    abstract boolean skipsLoaded();
+
     @Override
     public Integer call() {
       IngestConfig config = IngestCli.config(spec);
       ConnectorSpec spec = ConnectorSpec.load(config, market);
       ConnectorSpec.DatasetSpec ds = spec.dataset(dataset);
       List<IntervalWindow> windows = windows(spec.timezone(), date("--from", from), date("--to", to).plusDays(1), ds.window());
-      String prefix = runId != null ? runId : verb() + "-" + StageRunner.defaultRunId().substring("manual-".length());
-      int worst = ExitCodes.OK;
-      int ok = 0;
-      int skipped = 0;
-      List<String> failed = new ArrayList<>();
-      for (IntervalWindow w : windows) {
-        if (dryRun) {
+      if (dryRun) {
+        for (IntervalWindow w : windows) {
           System.out.println(market + " " + dataset + " " + w.start() + " " + w.end());
-          continue;
         }
-        int code = StageRunner.run(config, new IntervalKey(market, dataset, w), prefix + "-" + w.start(), stages());
-        if (code == ExitCodes.OK) {
-          ok++;
-        } else if (code == ExitCodes.NOT_PUBLISHED) {
-          skipped++;
-        } else {
-          failed.add(w + " (exit " + code + ")");
-          if (worst == ExitCodes.OK) {
-            worst = code;
+        return ExitCodes.OK;
+      }
+      String prefix = runId != null ? runId : verb() + "-" + StageRunner.defaultRunId().substring("manual-".length());
+      long t0 = System.nanoTime();
+      try (Interrupts interrupts = Interrupts.install();
+          StageRunner.Session session = new StageRunner.Session(config, market, dataset, false)) {
+        // A source with a request spacing keeps the loop waiting on the network: the DuckDB file is
+        // let go of before each fetch so other processes can write meanwhile (reopened on the next write).
+        session.releaseWarehouseBeforeFetch(stages().contains(Stage.FETCH) && !spec.minRequestSpacing().isZero());
+        Set<IntervalWindow> loaded = skipsLoaded()
+            ? session.sinks().warehouse.loadedWindows(market, dataset, new IntervalWindow(windows.get(0).start(), windows.get(windows.size() - 1).end()))
+            : Set.of();
+        Progress progress = new Progress(windows, loaded, t0);
+        int worst = ExitCodes.OK;
+        int done = 0;
+        for (IntervalWindow w : windows) {
+          if (interrupts.requested()) {
+            break;
+          }
+          done++;
+          if (loaded.contains(w)) {
+            progress.line(done, w, "skipped (done)", 0, 0);
+            continue;
+          }
+          long s0 = System.nanoTime();
+          StageRunner.Outcome o = session.run(new IntervalKey(market, dataset, w), prefix + "-" + w.start(), stages());
+          String status = o.exit() == ExitCodes.OK ? "ok" : o.exit() == ExitCodes.NOT_PUBLISHED ? "not published" : "failed exit " + o.exit();
+          progress.line(done, w, status, o.rows(), System.nanoTime() - s0);
+          if (o.exit() != ExitCodes.OK && o.exit() != ExitCodes.NOT_PUBLISHED) {
+            progress.failed.add(w + " (exit " + o.exit() + ")");
+            if (worst == ExitCodes.OK) {
+              worst = o.exit();
+            }
           }
         }
+        String line = verb() + " " + market + "/" + dataset + " " + from + ".." + to + ": " + windows.size() + " interval(s) in "
+            + Progress.duration(System.nanoTime() - t0) + ": " + progress.ok + " ok, " + progress.skipped + " skipped (done), "
+            + progress.notPublished + " not published, " + progress.failed.size() + " failed"
+            + (progress.failed.isEmpty() ? "" : " " + progress.failed);
+        if (done < windows.size() || interrupts.requested()) {
+          IntervalWindow next = done < windows.size() ? windows.get(done) : null;
+          line += "; interrupted after " + done + " of " + windows.size() + (next == null ? ""
+              : skipsLoaded() ? " (run the same command again to continue: done intervals are skipped)"
+              : " (to continue: --from " + LocalDate.ofInstant(next.start(), spec.timezone()) + ")");
+          System.err.println(line);
+          return Interrupts.EXIT;
+        }
+        System.err.println(line);
+        return worst;
       }
-      if (!dryRun) {
-        System.err.println(verb() + " " + market + "/" + dataset + " " + from + ".." + to + ": " + windows.size()
-            + " interval(s): " + ok + " ok, " + skipped + " not published, " + failed.size() + " failed" + (failed.isEmpty() ? "" : " " + failed));
+    }
+  }
+
+  /** The per-interval progress line on stderr and the counts of the summary. */
+  static final class Progress {
+    final int total;
+    final long started;
+    int toRun;
+    int ok;
+    int skipped;
+    int notPublished;
+    int ran;
+    long ranNanos;
+    final List<String> failed = new ArrayList<>();
+
+    Progress(List<IntervalWindow> windows, Set<IntervalWindow> loaded, long started) {
+      this.total = windows.size();
+      this.started = started;
+      this.toRun = (int) windows.stream().filter(w -> !loaded.contains(w)).count();
+    }
+
+    /** {@code [k/N] <start>..<end> <status> <rows> rows, <elapsed> elapsed, ETA <duration>}. */
+    void line(int k, IntervalWindow w, String status, long rows, long nanos) {
+      if (status.startsWith("skipped")) {
+        skipped++;
+      } else {
+        ran++;
+        ranNanos += nanos;
+        toRun--;
+        if (status.equals("ok")) {
+          ok++;
+        } else if (status.equals("not published")) {
+          notPublished++;
+        }
       }
-      return worst;
+      String eta = toRun == 0 ? "0s" : ran == 0 ? "unknown" : duration(ranNanos / ran * toRun);
+      System.err.println("[" + k + "/" + total + "] " + w.start() + ".." + w.end() + " " + status + " " + rows + " rows, "
+          + duration(System.nanoTime() - started) + " elapsed, ETA " + eta);
+    }
+
+    /** 4.2s, 42s, 3m07s, 1h02m. */
+    static String duration(long nanos) {
+      long ms = Math.max(0, nanos / 1_000_000);
+      if (ms < 10_000) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+      }
+      long s = ms / 1000;
+      if (s < 60) {
+        return s + "s";
+      }
+      if (s < 3600) {
+        return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+      }
+      return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
     }
   }
 
@@ -116,8 +201,18 @@ final class RangeCommands {
   }
 
   @Command(name = "backfill", mixinStandardHelpOptions = true,
-      description = "Run all four stages for every window of a market-local date range (both dates included). Not-published windows are reported, not fatal.")
+      description = {"Run all four stages for every window of a market-local date range (both dates included), in one process."
+          + " Windows whose Silver load already succeeded (an ok load in ingest_runs) are skipped unless --force, so an interrupted"
+          + " backfill resumes where it stopped. Not-published windows are reported, not fatal. A progress line per window on stderr;"
+          + " Ctrl-C finishes the window under way, prints the summary and exits 130 (a second Ctrl-C stops at once)."})
   static final class Backfill extends Base {
+    @Option(names = "--force", description = "Run every window, also those whose Silver load already succeeded")
+    boolean force;
+
+    boolean skipsLoaded() {
+      return !force;
+    }
+
     List<Stage> stages() {
       return List.of(Stage.FETCH, Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD);
     }
@@ -128,8 +223,14 @@ final class RangeCommands {
   }
 
   @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = "Re-normalize, enrich and load a date range from Bronze without refetching (data repair after a parser or taxonomy fix).")
+      description = {"Re-normalize, enrich and load a date range from Bronze without refetching (data repair after a parser or taxonomy fix)."
+          + " Every window runs, loaded or not. A progress line per window on stderr; Ctrl-C finishes the window under way,"
+          + " prints the summary (naming the --from to continue with) and exits 130 (a second Ctrl-C stops at once)."})
   static final class Replay extends Base {
+    boolean skipsLoaded() {
+      return false; // the repair path: loaded windows are exactly the ones to redo
+    }
+
     List<Stage> stages() {
       return List.of(Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD);
     }

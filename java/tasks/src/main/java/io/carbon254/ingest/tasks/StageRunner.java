@@ -1,5 +1,7 @@
 package io.carbon254.ingest.tasks;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.carbon254.ingest.core.ExitCodes;
@@ -32,20 +34,21 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * Wiring for one interval key: checks the interval against the dataset's grid and maximum window,
+ * Wiring for interval keys: checks each interval against the dataset's grid and maximum window,
  * builds the connector dataset, the sinks and the pipeline, runs the requested stages in order,
  * records each in ingest_runs (also when it fails), logs a one-line human summary per stage and a
  * timing line at the end, and writes the JSON summary for Airflow when INGEST_SUMMARY_FILE is set.
+ * A {@link Session} keeps what the keys of one market and dataset share (a backfill sets it up once).
  */
 final class StageRunner {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private StageRunner() {}
 
-  static MarketConnector connector(String market, JsonLog log) {
+  static MarketConnector connector(String market, java.util.function.Consumer<String> retryLog) {
     for (MarketConnector c : ServiceLoader.load(MarketConnector.class)) {
       if (c.market().equals(market)) {
-        return c.onRetry(log::warn);
+        return c.onRetry(retryLog);
       }
     }
     throw new io.carbon254.ingest.core.UsageException("no connector for market '" + market + "'");
@@ -55,96 +58,220 @@ final class StageRunner {
     return "manual-" + Instant.now().toString().replaceAll("[^0-9TZ]", "").toLowerCase(Locale.ROOT);
   }
 
-  /** Runs {@code stages} for one key; returns the exit code (0, or the typed outcome's code). */
+  /** Runs {@code stages} for one key in a session of its own; returns the exit code (0, or the typed outcome's code). */
   static int run(IngestConfig config, IntervalKey key, String runId, List<Stage> stages) {
-    Timing timing = Timing.start();
-    JsonLog log = new JsonLog(Map.of("run_id", runId, "market", key.market(), "dataset", key.dataset(),
-        "interval_start", key.window().start().toString(), "interval_end", key.window().end().toString(),
-        "env", config.environment()));
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    List<Map<String, Object>> summaries = new ArrayList<>();
-    int exit = ExitCodes.OK;
-    try {
-      ConnectorSpec spec = ConnectorSpec.load(config, key.market());
-      spec.checkInterval(key);
-      Dataset dataset = connector(key.market(), log).dataset(key.dataset(), new ConnectorContext(spec, config, Clock.systemUTC()));
-      Taxonomy taxonomy = Taxonomy.load(config);
-      try (Sinks sinks = Sinks.open(config)) {
-        Pipeline pipeline = new Pipeline(key, dataset, sinks.warehouse, sinks.events, sinks.cache, taxonomy,
-            spec.timezone().getId(), runId, Clock.systemUTC(), log)
-            .aheadInOnePass(stages.containsAll(List.of(Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD)));
-        log.info("sinks", Map.of("warehouse", sinks.warehouse.describe(), "events", sinks.events.describe(), "cache", sinks.cache.describe()));
-        timing.setupDone();
-        try {
-          for (Stage stage : stages) {
-            long t0 = System.nanoTime();
-            Duration opened = sinks.warehouse.openTime();
-            try {
-              runStage(pipeline, stage, sinks, key, runId, log, metrics, summaries);
-            } finally {
-              timing.stage(stage.id(), System.nanoTime() - t0, sinks.warehouse.openTime().minus(opened));
-              timing.lockWait(sinks.warehouse.lockWait());
-            }
-          }
-        } finally {
-          timing.stagesDone();
-        }
-      }
-    } catch (StageFailure e) {
-      exit = ExitCodes.BUG;
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("outcome", e.outcome);
-      f.put("exit_code", ExitCodes.BUG);
-      f.put("error", e.getCause().toString());
-      f.put("at", frames(e.getCause()));
-      log.error(e.getMessage(), f);
-      if (ErrorLine.onTerminal()) {
-        System.err.println("ingest: error: " + ErrorLine.oneLine(e.getMessage()));
-      }
-    } catch (IngestException e) {
-      exit = e.exitCode();
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("outcome", e.outcome());
-      f.put("exit_code", e.exitCode());
-      if (e instanceof io.carbon254.ingest.core.PayloadRejectedException pr) {
-        f.put("payload_id", pr.payloadId());
-      }
-      if (e.exitCode() == ExitCodes.NOT_PUBLISHED) {
-        log.warn(e.getMessage(), f);
-      } else {
-        log.error(e.getMessage(), f);
-      }
-      ErrorLine.print(e);
-    } catch (RuntimeException | Error e) {
-      // outside a stage (setup, opening the sinks): no stage to record, still one JSON line and exit 1
-      reserve = null;
-      exit = ExitCodes.BUG;
-      String msg = e instanceof OutOfMemoryError
-          ? key + ": out of memory (" + e.getMessage() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); exit 1"
-          : key + ": unexpected failure (a bug): " + e + "; exit 1";
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("outcome", e instanceof OutOfMemoryError ? "out_of_memory" : "bug");
-      f.put("exit_code", ExitCodes.BUG);
-      f.put("at", frames(e));
-      log.error(msg, f);
-    } finally {
-      writeSummary(config, key, runId, exit, summaries, log);
-      config.get("INGEST_METRICS_FILE").ifPresent(p -> {
-        try {
-          Files.writeString(Path.of(p), metrics.scrape());
-        } catch (IOException e) {
-          log.warn("cannot write metrics file " + p + ": " + e.getMessage());
-        }
-      });
-      timing.closed();
-      Map<String, Object> t = timing.fields();
-      log.info("timing", t);
-      System.out.println(Timing.human(t));
+    try (Session s = new Session(config, key.market(), key.dataset(), true)) {
+      return s.run(key, runId, stages).exit();
     }
-    return exit;
   }
 
-  private static void runStage(Pipeline pipeline, Stage stage, Sinks sinks, IntervalKey key, String runId, JsonLog log,
+  /** What the run of one interval key came to: its exit code and the rows its load put into Silver (0 without a load). */
+  record Outcome(int exit, long rows) {}
+
+  /**
+   * What the runs of one market and dataset share: config, connector spec, the connector's
+   * dataset (its HTTP client and request spacer), the taxonomy and the sinks, set up on the first
+   * run and kept for the next ones (a backfill opens them once). {@code oneShot}: the sinks are
+   * closed at the end of the first run, inside it (a stage command, whose timing line counts the close).
+   */
+  static final class Session implements AutoCloseable {
+    private final IngestConfig config;
+    private final String market;
+    private final String datasetId;
+    private final boolean oneShot;
+    private ConnectorSpec spec;
+    private Dataset dataset;
+    private Taxonomy taxonomy;
+    private Sinks sinks;
+    private boolean releaseBeforeFetch;
+    private boolean sinksLogged;
+    /** The session's metrics (INGEST_METRICS_FILE): a backfill's file sums its windows. */
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The log of the key being run: retry notices of the shared connector go there. */
+    private volatile JsonLog current;
+
+    Session(IngestConfig config, String market, String datasetId, boolean oneShot) {
+      this.config = requireNonNull(config, "config is null");
+      this.market = requireNonNull(market, "market is null");
+      this.datasetId = requireNonNull(datasetId, "datasetId is null");
+      this.oneShot = oneShot;
+    }
+
+    /**
+     * Between the intervals of a long run, close the warehouse before each fetch (so another
+     * process may write while this one waits on the source's request spacing); reopened on the next write.
+     */
+    Session releaseWarehouseBeforeFetch(boolean release) {
+      this.releaseBeforeFetch = release;
+      return this;
+    }
+
+    /** The connector spec of the market (loaded on first use). */
+    ConnectorSpec spec() {
+      if (spec == null) {
+        spec = ConnectorSpec.load(config, market);
+      }
+      return spec;
+    }
+
+    /**
+     * The sinks, opened on first use (the embedded warehouse file itself only on its first read or
+     * write); the first run after they were opened logs the {@code sinks} line.
+     */
+    Sinks sinks() {
+      if (sinks == null) {
+        sinks = Sinks.open(config);
+      }
+      return sinks;
+    }
+
+    private void setUp(IntervalKey key, JsonLog log) {
+      spec().checkInterval(key);
+      if (dataset == null) {
+        dataset = connector(market, this::retryNotice).dataset(datasetId, new ConnectorContext(spec, config, Clock.systemUTC()));
+      }
+      if (taxonomy == null) {
+        taxonomy = Taxonomy.load(config);
+      }
+      Sinks s = sinks();
+      if (!sinksLogged) {
+        log.info("sinks", Map.of("warehouse", s.warehouse.describe(), "events", s.events.describe(), "cache", s.cache.describe()));
+        sinksLogged = true;
+      }
+    }
+
+    private void retryNotice(String message) {
+      JsonLog l = current;
+      if (l != null) {
+        l.warn(message);
+      }
+    }
+
+    /** Runs {@code stages} for one key: its own JSON log context, ingest_runs rows, summary and timing line. */
+    Outcome run(IntervalKey key, String runId, List<Stage> stages) {
+      Timing timing = Timing.start();
+      JsonLog log = new JsonLog(Map.of("run_id", runId, "market", key.market(), "dataset", key.dataset(),
+          "interval_start", key.window().start().toString(), "interval_end", key.window().end().toString(),
+          "env", config.environment()));
+      current = log;
+      List<Map<String, Object>> summaries = new ArrayList<>();
+      int exit = ExitCodes.OK;
+      long[] rows = {0};
+      try {
+        boolean ran = false;
+        try {
+          setUp(key, log);
+          Pipeline pipeline = new Pipeline(key, dataset, sinks.warehouse, sinks.events, sinks.cache, taxonomy,
+              spec.timezone().getId(), runId, Clock.systemUTC(), log)
+              .aheadInOnePass(stages.containsAll(List.of(Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD)));
+          Duration lockWaitBefore = sinks.warehouse.lockWait();
+          timing.setupDone();
+          try {
+            for (Stage stage : stages) {
+              if (stage == Stage.FETCH && releaseBeforeFetch) {
+                sinks.warehouse.release();
+              }
+              long t0 = System.nanoTime();
+              Duration opened = sinks.warehouse.openTime();
+              try {
+                StageResult r = runStage(pipeline, stage, sinks, key, runId, log, metrics, summaries);
+                if (stage == Stage.LOAD) {
+                  rows[0] = r.rowsOut();
+                }
+              } finally {
+                timing.stage(stage.id(), System.nanoTime() - t0, sinks.warehouse.openTime().minus(opened));
+                timing.lockWait(sinks.warehouse.lockWait().minus(lockWaitBefore));
+              }
+            }
+          } finally {
+            timing.stagesDone();
+          }
+          ran = true;
+        } finally {
+          if (oneShot) {
+            closeAfter(ran);
+          }
+        }
+      } catch (StageFailure e) {
+        exit = ExitCodes.BUG;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("outcome", e.outcome);
+        f.put("exit_code", ExitCodes.BUG);
+        f.put("error", e.getCause().toString());
+        f.put("at", frames(e.getCause()));
+        log.error(e.getMessage(), f);
+        if (ErrorLine.onTerminal()) {
+          System.err.println("ingest: error: " + ErrorLine.oneLine(e.getMessage()));
+        }
+      } catch (IngestException e) {
+        exit = e.exitCode();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("outcome", e.outcome());
+        f.put("exit_code", e.exitCode());
+        if (e instanceof io.carbon254.ingest.core.PayloadRejectedException pr) {
+          f.put("payload_id", pr.payloadId());
+        }
+        if (e.exitCode() == ExitCodes.NOT_PUBLISHED) {
+          log.warn(e.getMessage(), f);
+        } else {
+          log.error(e.getMessage(), f);
+        }
+        ErrorLine.print(e);
+      } catch (RuntimeException | Error e) {
+        // outside a stage (setup, opening the sinks): no stage to record, still one JSON line and exit 1
+        reserve = null;
+        exit = ExitCodes.BUG;
+        String msg = e instanceof OutOfMemoryError
+            ? key + ": out of memory (" + e.getMessage() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); exit 1"
+            : key + ": unexpected failure (a bug): " + e + "; exit 1";
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("outcome", e instanceof OutOfMemoryError ? "out_of_memory" : "bug");
+        f.put("exit_code", ExitCodes.BUG);
+        f.put("at", frames(e));
+        log.error(msg, f);
+      } finally {
+        writeSummary(config, key, runId, exit, summaries, log);
+        config.get("INGEST_METRICS_FILE").ifPresent(p -> {
+          try {
+            Files.writeString(Path.of(p), metrics.scrape());
+          } catch (IOException e) {
+            log.warn("cannot write metrics file " + p + ": " + e.getMessage());
+          }
+        });
+        timing.closed();
+        Map<String, Object> t = timing.fields();
+        log.info("timing", t);
+        System.out.println(Timing.human(t));
+      }
+      return new Outcome(exit, exit == ExitCodes.OK ? rows[0] : 0);
+    }
+
+    /** After a failure the run's own error is the one reported (as a try-with-resources would): a failing close is dropped then. */
+    private void closeAfter(boolean ran) {
+      if (ran) {
+        close();
+        return;
+      }
+      try {
+        close();
+      } catch (RuntimeException e) {
+        // the stage's failure is reported; the close's is secondary
+      }
+    }
+
+    /** Closes the sinks (the embedded warehouse's checkpoint and lock with them); a later run opens them again. */
+    @Override
+    public void close() {
+      if (sinks != null) {
+        Sinks s = sinks;
+        sinks = null;
+        sinksLogged = false;
+        s.close();
+      }
+    }
+  }
+
+  private static StageResult runStage(Pipeline pipeline, Stage stage, Sinks sinks, IntervalKey key, String runId, JsonLog log,
       PrometheusMeterRegistry metrics, List<Map<String, Object>> summaries) {
     JsonLog slog = log.with("stage", stage.id());
     Instant started = Instant.now();
@@ -171,6 +298,7 @@ final class StageRunner {
       s.put("stage", stage.id());
       s.put("summary", r.summary());
       summaries.add(s);
+      return r;
     } catch (IngestException e) {
       Instant finished = Instant.now();
       sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", e.outcome()));

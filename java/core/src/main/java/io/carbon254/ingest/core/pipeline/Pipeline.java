@@ -373,7 +373,7 @@ public final class Pipeline {
         }
       });
       if (enricher.rows == 0) {
-        throw new UsageException(key + ": no normalized rows for this interval; run `ingest normalize` first");
+        throw new UsageException(key + ": no normalized rows for this interval; run `ingest normalize` first" + prunedHint());
       }
       out.finish();
       staging.commit();
@@ -384,7 +384,8 @@ public final class Pipeline {
 
   /**
    * Gates the enriched rows (checks computed over a streaming read, no row held), then upserts
-   * Silver from staging (set-based where the warehouse can) and warms the cache in batches.
+   * Silver from staging (set-based where the warehouse can), warms the cache in batches and prunes
+   * the interval's staging rows (where the warehouse does; enrich and load then need normalize again).
    */
   public StageResult load() {
     RecordKind kind = dataset.kind();
@@ -408,7 +409,7 @@ public final class Pipeline {
     }
     long n = gate.rows();
     if (n == 0) {
-      throw new UsageException(key + ": no enriched rows for this interval; run `ingest enrich` first");
+      throw new UsageException(key + ": no enriched rows for this interval; run `ingest enrich` first" + prunedHint());
     }
     List<QualityResult> results = gate.results(runId, clock.instant());
     warehouse.writeQualityResults(key, results);
@@ -423,17 +424,33 @@ public final class Pipeline {
           + errors.stream().map(r -> r.check() + " (" + r.details() + ")").collect(Collectors.joining("; "))
           + "; payloads " + List.copyOf(sources));
     }
-    warehouse.upsertSilverFromStaging(key, kind, BATCH);
+    long written = warehouse.upsertSilverFromStaging(key, kind, BATCH);
     long[] cached = {0};
     if (cache != CacheWarmer.NONE) {
       warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> cached[0] += cache.warm(batch));
     }
+    // Silver holds the rows now: the interval's staging (both stages) was only the hand-off.
+    warehouse.pruneStaging(key, kind);
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("checks_passed", results.size() - failed.size());
     d.put("checks_warned", failed.size());
     d.put("cache_keys", cached[0]);
-    return new StageResult(Stage.LOAD, n, n, 0, n + " rows upserted into " + kind.silverTable()
+    d.put("rows_written", written);
+    return new StageResult(Stage.LOAD, n, n, 0, n + " rows upserted into " + kind.silverTable() + " (" + written + " new or changed)"
         + ", " + (results.size() - failed.size()) + "/" + results.size() + " checks passed" + (cached[0] > 0 ? ", " + cached[0] + " cache keys" : ""), d);
+  }
+
+  /** Why staging may be empty: the interval's load succeeded and pruned it (then re-run from normalize). */
+  private String prunedHint() {
+    try {
+      if (warehouse.loadedWindows(key.market(), key.dataset(), key.window()).contains(key.window())) {
+        return " (its Silver load already succeeded, which pruned the interval's staging: re-run from normalize,"
+            + " e.g. `ingest run`, or clear normalize with its downstream tasks in Airflow)";
+      }
+    } catch (RuntimeException e) {
+      // only a hint
+    }
+    return "";
   }
 
   private static String sourceOf(CanonicalRecord r) {

@@ -80,8 +80,8 @@ public interface Warehouse extends AutoCloseable {
 
   /**
    * Upserts Silver from the enriched staging rows of the interval key (load, after the gate passed);
-   * returns the number of rows. This default streams them through {@link #upsertSilver} in batches;
-   * the embedded warehouse does it in one set-based statement.
+   * returns the number of rows written. This default streams them all through {@link #upsertSilver}
+   * in batches; the embedded warehouse does it set-based and writes only new and changed rows.
    */
   default long upsertSilverFromStaging(IntervalKey key, RecordKind kind, int batchSize) {
     long[] n = {0};
@@ -103,8 +103,35 @@ public interface Warehouse extends AutoCloseable {
     void close();
   }
 
-  /** Upserts Silver by natural key: a row replaces the stored one when its version is greater or equal. */
+  /**
+   * Upserts Silver by natural key: a row replaces the stored one when its version is greater, or
+   * equal with different values (a replay after a parser fix); a lower version never does. A row
+   * equal to the stored one (same version, same values) may be skipped.
+   */
   void upsertSilver(RecordKind kind, List<CanonicalRecord> rows);
+
+  /**
+   * Deletes the staging rows of both stages (normalize, enrich) of the interval key; load calls it
+   * once Silver took them. Afterwards enrich and load of that key need a normalize first (their
+   * usage error says so). This default keeps staging (a warehouse without pruning).
+   */
+  default void pruneStaging(IntervalKey key, RecordKind kind) {}
+
+  /**
+   * The windows of {@code market}/{@code dataset} within {@code range} with an ok {@code load} row
+   * in ingest_runs (their Silver load succeeded), which a backfill skips. This default knows none:
+   * every window runs.
+   */
+  default java.util.Set<io.carbon254.ingest.core.IntervalWindow> loadedWindows(String market, String dataset,
+      io.carbon254.ingest.core.IntervalWindow range) {
+    return java.util.Set.of();
+  }
+
+  /**
+   * Lets go, until the next use, of what blocks other processes (the embedded DuckDB file's lock):
+   * a long-lived process calls it before it waits on the network. This default does nothing.
+   */
+  default void release() {}
 
   /** Silver rows of the interval key, latest version per natural key. */
   List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind);

@@ -42,12 +42,23 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The embedded warehouse: one DuckDB file, the same tables as ClickHouse. Bulk writes go through
- * the Appender into a scratch table, then one set-based statement (upsert by natural key keeping
- * the highest version, or delete + insert for staging) inside a transaction. Timestamps are
- * stored as UTC {@code TIMESTAMP}. DuckDB allows one writing process per file: opening waits for
+ * the Appender, then set-based statements (Silver: replace changed rows, add new ones; staging:
+ * delete + insert) inside a transaction. Timestamps are stored as UTC {@code TIMESTAMP}.
+ *
+ * <p>No table has a primary key: DuckDB does not merge the row groups of a table with an index, so
+ * every process that appended to a keyed table left a row group of its own, at least one 256 KiB
+ * block, behind (ADR 0007: 4.4 KB per Silver row after a one-day backfill, +2.2 MB per unchanged
+ * re-run). Uniqueness by natural key is kept by the writes (one writer per file, each upsert in a
+ * transaction); files created with keys are rebuilt without them on open. A re-run that changes
+ * nothing writes (almost) nothing: a payload already current for its part is not touched, a Silver
+ * row whose version and values are unchanged is not rewritten, and the staging rows of an interval
+ * are deleted once its Silver load succeeded ({@link #pruneStaging}).
+ *
+ * <p>DuckDB allows one writing process per file: opening waits for
  * a lock held by another task run (up to {@code INGEST_DUCKDB_LOCK_WAIT}, default 120 s). The
  * writing warehouse of a stage opens on its first use ({@link #lazy}), so a fetch downloads before
- * it takes the lock; the lock is held until {@link #close} (the end of the process).
+ * it takes the lock; the lock is held until {@link #close} (the end of the process) or {@link
+ * #release} (a backfill before it waits on a rate-limited source).
  */
 public final class DuckDbWarehouse implements Warehouse {
   private final Path file;
@@ -55,6 +66,8 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Duration lockWaitLimit;
   private String memoryLimit = DEFAULT_MEMORY_LIMIT;
   private Connection conn;
+  /** Statements prepared once per connection (a backfill runs the same ones for every interval). */
+  private final Map<String, PreparedStatement> prepared = new HashMap<>();
   private boolean schemaWanted;
   private Duration openTime = Duration.ZERO;
   private Duration lockWaited = Duration.ZERO;
@@ -139,14 +152,42 @@ public final class DuckDbWarehouse implements Warehouse {
       }
     }
     if (firstLocked != 0) {
-      lockWaited = Duration.ofNanos(System.nanoTime() - firstLocked);
+      lockWaited = lockWaited.plusNanos(System.nanoTime() - firstLocked);
     }
     if (schemaWanted) {
       createTables();
     }
-    openTime = Duration.ofNanos(System.nanoTime() - t0);
+    openTime = openTime.plusNanos(System.nanoTime() - t0);
   }
 
+  /**
+   * Whether {@code sql} (a {@code SELECT 1 … LIMIT 1} with the key bound from {@code at}) finds a row: a
+   * read, so a write that has nothing to replace can be one statement (DuckDB commits a statement of
+   * its own in a fraction of a multi-statement transaction's time).
+   */
+  private boolean exists(String sql, IntervalKey key, String first) throws SQLException {
+    PreparedStatement ps = ps(sql);
+    int i = 1;
+    if (first != null) {
+      ps.setString(i++, first);
+    }
+    bindKey(ps, key, i);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  /** The statement for {@code sql} on the current connection, prepared on first use. */
+  private PreparedStatement ps(String sql) throws SQLException {
+    PreparedStatement p = prepared.get(sql);
+    if (p == null) {
+      p = conn().prepareStatement(sql);
+      prepared.put(sql, p);
+    }
+    return p;
+  }
+
+  /** Time spent opening the file so far, summed over every (re)open. */
   @Override
   public Duration openTime() {
     return openTime;
@@ -186,42 +227,80 @@ public final class DuckDbWarehouse implements Warehouse {
     createTables();
   }
 
-  private void createTables() {
-    List<String> ddl = new ArrayList<>();
-    ddl.add("""
-        CREATE TABLE IF NOT EXISTS bronze_payloads (
-          payload_id VARCHAR PRIMARY KEY, market VARCHAR NOT NULL, dataset VARCHAR NOT NULL,
+  /** Column definitions of every table, by table name (no keys: see the class comment). */
+  private static Map<String, String> tableColumns() {
+    Map<String, String> t = new java.util.LinkedHashMap<>();
+    t.put("bronze_payloads", """
+        payload_id VARCHAR NOT NULL, market VARCHAR NOT NULL, dataset VARCHAR NOT NULL,
           interval_start_utc TIMESTAMP NOT NULL, interval_end_utc TIMESTAMP NOT NULL, part INTEGER NOT NULL,
           url VARCHAR NOT NULL, content_type VARCHAR, http_status INTEGER NOT NULL, size_bytes BIGINT NOT NULL,
-          sha256 VARCHAR NOT NULL, fetched_at TIMESTAMP NOT NULL, last_fetched_at TIMESTAMP NOT NULL, body BLOB NOT NULL)""");
+          sha256 VARCHAR NOT NULL, fetched_at TIMESTAMP NOT NULL, last_fetched_at TIMESTAMP NOT NULL, body BLOB NOT NULL""");
     for (RecordKind k : RecordKind.values()) {
-      String nk = String.join(", ", k.naturalKey());
-      ddl.add("CREATE TABLE IF NOT EXISTS " + k.silverTable() + " (" + columnsDdl(k) + ", PRIMARY KEY (" + nk + "))");
-      // No primary key on staging: normalize de-duplicates by natural key before writing, and DuckDB
-      // keeps a key's ART index in memory, growing with every staged row (ADR 0007). Files created
-      // before keep theirs; both behave the same.
-      ddl.add("CREATE TABLE IF NOT EXISTS " + k.stagingTable() + " (stage VARCHAR NOT NULL, " + columnsDdl(k) + ")");
+      t.put(k.silverTable(), columnsDdl(k));
+      // Normalize de-duplicates by natural key before writing; DuckDB keeps a key's ART index in
+      // memory, growing with every staged row (ADR 0007).
+      t.put(k.stagingTable(), "stage VARCHAR NOT NULL, " + columnsDdl(k));
     }
-    ddl.add("""
-        CREATE TABLE IF NOT EXISTS quality_results (
-          market VARCHAR NOT NULL, dataset VARCHAR NOT NULL, interval_start_utc TIMESTAMP NOT NULL,
+    t.put("quality_results", """
+        market VARCHAR NOT NULL, dataset VARCHAR NOT NULL, interval_start_utc TIMESTAMP NOT NULL,
           interval_end_utc TIMESTAMP NOT NULL, check_name VARCHAR NOT NULL, severity VARCHAR NOT NULL,
           passed BOOLEAN NOT NULL, observed DOUBLE, expected DOUBLE, details VARCHAR, run_id VARCHAR NOT NULL,
-          checked_at TIMESTAMP NOT NULL,
-          PRIMARY KEY (market, dataset, interval_start_utc, interval_end_utc, check_name))""");
-    ddl.add("""
-        CREATE TABLE IF NOT EXISTS ingest_runs (
-          run_id VARCHAR NOT NULL, stage VARCHAR NOT NULL, market VARCHAR NOT NULL, dataset VARCHAR NOT NULL,
+          checked_at TIMESTAMP NOT NULL""");
+    t.put("ingest_runs", """
+        run_id VARCHAR NOT NULL, stage VARCHAR NOT NULL, market VARCHAR NOT NULL, dataset VARCHAR NOT NULL,
           interval_start_utc TIMESTAMP NOT NULL, interval_end_utc TIMESTAMP NOT NULL, status VARCHAR NOT NULL,
           exit_code INTEGER NOT NULL, rows_in BIGINT NOT NULL, rows_out BIGINT NOT NULL, events BIGINT NOT NULL,
-          started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, message VARCHAR,
-          PRIMARY KEY (run_id, stage, market, dataset, interval_start_utc, interval_end_utc))""");
+          started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, message VARCHAR""");
+    return t;
+  }
+
+  private void createTables() {
+    Map<String, String> tables = tableColumns();
     try (Statement s = conn().createStatement()) {
-      for (String d : ddl) {
-        s.execute(d);
+      for (Map.Entry<String, String> t : tables.entrySet()) {
+        s.execute("CREATE TABLE IF NOT EXISTS " + t.getKey() + " (" + t.getValue() + ")");
       }
     } catch (SQLException e) {
       throw fail("create tables", e);
+    }
+    dropKeys(tables);
+  }
+
+  /**
+   * Rebuilds, once, the tables of a file created with primary keys (bronze_payloads, Silver,
+   * quality_results, ingest_runs, and staging of the first files) without them, rows kept: the
+   * writes here keep the keys unique, and a keyed table grows by a block per writing process.
+   */
+  private void dropKeys(Map<String, String> tables) {
+    List<String> keyed = new ArrayList<>();
+    try (Statement s = conn().createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT table_name FROM duckdb_constraints()"
+        + " WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND schema_name = 'main' ORDER BY 1")) {
+      while (rs.next()) {
+        if (tables.containsKey(rs.getString(1))) {
+          keyed.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw fail("read the table constraints", e);
+    }
+    if (keyed.isEmpty()) {
+      return;
+    }
+    inTransaction("rebuild " + keyed + " without keys", () -> {
+      try (Statement s = conn().createStatement()) {
+        for (String t : keyed) {
+          s.execute("CREATE TABLE " + t + "__unkeyed (" + tables.get(t) + ")");
+          s.execute("INSERT INTO " + t + "__unkeyed BY NAME SELECT * FROM " + t);
+          s.execute("DROP TABLE " + t);
+          s.execute("ALTER TABLE " + t + "__unkeyed RENAME TO " + t);
+        }
+      }
+      return null;
+    });
+    try (Statement s = conn().createStatement()) {
+      s.execute("CHECKPOINT"); // the keyed tables' blocks are free for reuse from here on
+    } catch (SQLException e) {
+      throw fail("checkpoint", e);
     }
   }
 
@@ -229,27 +308,31 @@ public final class DuckDbWarehouse implements Warehouse {
    * A payload's fetched_at (its rows' version) is the instant its bytes became the current content
    * of their part: identical bytes fetched again keep it; bytes that were replaced by others and
    * come back (a reverted revision) get the new fetch instant, so they win over the revision.
+   * A payload that is already the current one of its part is not written at all (an unchanged
+   * re-run writes nothing to Bronze), so {@code last_fetched_at}, which orders the payloads of a
+   * part, is the instant the bytes last became current: their first fetch, or their return.
    */
   @Override
   public List<RawPayload> putBronze(List<RawPayload> payloads) {
     List<RawPayload> stored = new ArrayList<>(payloads.size());
-    return inTransaction("store payloads", () -> {
-      try (PreparedStatement ins = conn().prepareStatement("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-          PreparedStatement first = conn().prepareStatement("SELECT fetched_at FROM bronze_payloads WHERE payload_id = ?");
-          PreparedStatement touch = conn().prepareStatement("UPDATE bronze_payloads SET last_fetched_at = ? WHERE payload_id = ?");
-          PreparedStatement revive = conn().prepareStatement(
-              "UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE payload_id = ?")) {
-        Map<IntervalKey, Map<Integer, String>> current = new HashMap<>();
-        for (RawPayload p : payloads) {
-          String latest = current.computeIfAbsent(p.key(), this::latestIds).get(p.part());
-          first.setString(1, p.payloadId());
-          Instant firstFetched = null;
-          try (ResultSet rs = first.executeQuery()) {
-            if (rs.next()) {
-              firstFetched = instant(rs.getObject(1));
-            }
+    List<SqlWork<Void>> writes = new ArrayList<>();
+    try {
+      PreparedStatement first = ps("SELECT fetched_at FROM bronze_payloads WHERE market = ? AND dataset = ?"
+          + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
+      Map<IntervalKey, Map<Integer, String>> current = new HashMap<>();
+      for (RawPayload p : payloads) {
+        String latest = current.computeIfAbsent(p.key(), this::latestIds).get(p.part());
+        bindKey(first, p.key(), 1);
+        first.setString(5, p.payloadId());
+        Instant firstFetched = null;
+        try (ResultSet rs = first.executeQuery()) {
+          if (rs.next()) {
+            firstFetched = instant(rs.getObject(1));
           }
-          if (firstFetched == null) {
+        }
+        if (firstFetched == null) {
+          writes.add(() -> {
+            PreparedStatement ins = ps("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             int i = 1;
             ins.setString(i++, p.payloadId());
             ins.setString(i++, p.key().market());
@@ -266,30 +349,48 @@ public final class DuckDbWarehouse implements Warehouse {
             ins.setObject(i++, ts(p.fetchedAt()));
             ins.setBytes(i, p.body());
             ins.executeUpdate();
-            stored.add(p);
-          } else if (p.payloadId().equals(latest)) {
-            touch.setObject(1, ts(p.fetchedAt()));
-            touch.setString(2, p.payloadId());
-            touch.executeUpdate();
-            stored.add(p.withFetchedAt(firstFetched));
-          } else {
+            return null;
+          });
+          stored.add(p);
+        } else if (p.payloadId().equals(latest)) {
+          stored.add(p.withFetchedAt(firstFetched)); // already current: nothing to write
+        } else {
+          writes.add(() -> {
+            PreparedStatement revive = ps("UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE market = ? AND dataset = ?"
+                + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
             revive.setObject(1, ts(p.fetchedAt()));
             revive.setObject(2, ts(p.fetchedAt()));
-            revive.setString(3, p.payloadId());
+            bindKey(revive, p.key(), 3);
+            revive.setString(7, p.payloadId());
             revive.executeUpdate();
-            stored.add(p);
-          }
-          current.get(p.key()).put(p.part(), p.payloadId());
+            return null;
+          });
+          stored.add(p);
         }
+        current.get(p.key()).put(p.part(), p.payloadId());
       }
-      return stored;
-    });
+      if (writes.size() == 1) {
+        writes.get(0).run(); // one statement: its own transaction
+      }
+    } catch (SQLException e) {
+      throw fail("store payloads", e);
+    }
+    if (writes.size() > 1) {
+      inTransaction("store payloads", () -> {
+        for (SqlWork<Void> w : writes) {
+          w.run();
+        }
+        return null;
+      });
+    }
+    return stored;
   }
 
   /** Payload id of the current payload of each part of a key (ids only: no payload bodies read). */
   private Map<Integer, String> latestIds(IntervalKey key) {
     Map<Integer, String> ids = new HashMap<>();
-    try (PreparedStatement ps = conn().prepareStatement("SELECT part, payload_id FROM (" + LATEST_PER_PART + ") WHERE rn = 1")) {
+    try {
+      PreparedStatement ps = ps("SELECT part, payload_id FROM (" + LATEST_PER_PART + ") WHERE rn = 1");
       bindKey(ps, key, 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -311,7 +412,8 @@ public final class DuckDbWarehouse implements Warehouse {
   public List<RawPayload> latestBronze(IntervalKey key) {
     String sql = "SELECT payload_id, part, url, content_type, http_status, sha256, fetched_at, body FROM ("
         + LATEST_PER_PART + ") WHERE rn = 1 ORDER BY part";
-    try (PreparedStatement ps = conn().prepareStatement(sql)) {
+    try {
+      PreparedStatement ps = ps(sql);
       bindKey(ps, key, 1);
       List<RawPayload> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -357,12 +459,16 @@ public final class DuckDbWarehouse implements Warehouse {
     String what = "write " + kind.stagingTable();
     try {
       Connection c = conn();
+      String where = " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?";
+      boolean stale = exists("SELECT 1 FROM " + kind.stagingTable() + where + " LIMIT 1", key, stage.id());
       c.setAutoCommit(false);
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM " + kind.stagingTable()
-          + " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?")) {
-        del.setString(1, stage.id());
-        bindKey(del, key, 2);
-        del.executeUpdate();
+      try {
+        if (stale) {
+          PreparedStatement del = ps("DELETE FROM " + kind.stagingTable() + where);
+          del.setString(1, stage.id());
+          bindKey(del, key, 2);
+          del.executeUpdate();
+        }
       } catch (SQLException e) {
         c.rollback();
         c.setAutoCommit(true);
@@ -431,22 +537,66 @@ public final class DuckDbWarehouse implements Warehouse {
     scan(kind, kind.stagingTable(), "stage = ? AND ", stage.id(), key, batchSize, false, out);
   }
 
-  /** Set-based: one INSERT … SELECT from the enriched staging rows, upsert by natural key keeping the highest version. */
+  /**
+   * Set-based, from the enriched staging rows of the key, in one transaction: Silver rows of the
+   * key's window with the same natural key are replaced when the staged row has a greater version,
+   * or the same version and different values (a replay after a parser or taxonomy fix); staged rows
+   * without a Silver row are added. A row with a lower version, or the same version and values,
+   * is left alone: an unchanged re-run writes nothing to Silver. Returns the rows written.
+   */
   @Override
   public long upsertSilverFromStaging(IntervalKey key, RecordKind kind, int batchSize) {
-    String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
-    String updates = kind.columns().stream().filter(c -> !kind.naturalKey().contains(c.name()))
-        .map(c -> c.name() + " = excluded." + c.name()).collect(Collectors.joining(", "));
-    return inTransaction("upsert " + kind.silverTable(), () -> {
-      try (PreparedStatement ps = conn().prepareStatement("INSERT INTO " + kind.silverTable() + " (" + cols + ") SELECT " + cols
-          + " FROM " + kind.stagingTable() + " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ?"
-          + " AND interval_start_utc < ? ON CONFLICT (" + String.join(", ", kind.naturalKey()) + ") DO UPDATE SET " + updates
-          + " WHERE excluded.version >= " + kind.silverTable() + ".version")) {
+    String src = "e.stage = ? AND e.market = ? AND e.dataset = ? AND e.interval_start_utc >= ? AND e.interval_start_utc < ?";
+    String dst = "s.market = ? AND s.dataset = ? AND s.interval_start_utc >= ? AND s.interval_start_utc < ?";
+    List<String> statements = upsertStatements(kind, kind.stagingTable(), src, dst);
+    SqlWork<Long> upsert = () -> {
+      long written = 0;
+      for (String sql : statements) {
+        PreparedStatement ps = ps(sql);
         ps.setString(1, Stage.ENRICH.id());
         bindKey(ps, key, 2);
-        return (long) ps.executeUpdate();
+        bindKey(ps, key, 6);
+        written = ps.executeUpdate(); // the last statement's count: every row inserted (new or replacing)
       }
-    });
+      return written;
+    };
+    try {
+      if (!exists("SELECT 1 FROM " + kind.silverTable() + " WHERE market = ? AND dataset = ? AND interval_start_utc >= ?"
+          + " AND interval_start_utc < ? LIMIT 1", key, null)) {
+        // Nothing of the window in Silver yet (a backfill; this process is the file's only writer):
+        // nothing to compare with or replace, a plain insert is the upsert.
+        String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+        PreparedStatement ps = ps("INSERT INTO " + kind.silverTable() + " (" + cols + ") SELECT " + cols + " FROM "
+            + kind.stagingTable() + " AS e WHERE " + src);
+        ps.setString(1, Stage.ENRICH.id());
+        bindKey(ps, key, 2);
+        return ps.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw fail("upsert " + kind.silverTable(), e);
+    }
+    return inTransaction("upsert " + kind.silverTable(), upsert);
+  }
+
+  /**
+   * The two statements of an upsert into Silver from {@code source} (alias {@code e}, rows
+   * {@code srcWhere}), compared with the Silver rows {@code dstWhere} (alias {@code s}); the
+   * parameters of {@code srcWhere} come first in both.
+   */
+  private static List<String> upsertStatements(RecordKind kind, String source, String srcWhere, String dstWhere) {
+    String silver = kind.silverTable();
+    String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+    String eCols = kind.columns().stream().map(c -> "e." + c.name()).collect(Collectors.joining(", "));
+    String sameKey = kind.columns().stream().filter(c -> kind.naturalKey().contains(c.name()))
+        .map(c -> "s." + c.name() + (c.nullable() ? " IS NOT DISTINCT FROM " : " = ") + "e." + c.name())
+        .collect(Collectors.joining(" AND "));
+    String differs = kind.columns().stream().filter(c -> !kind.naturalKey().contains(c.name()))
+        .map(c -> "s." + c.name() + " IS DISTINCT FROM e." + c.name()).collect(Collectors.joining(" OR "));
+    return List.of(
+        "DELETE FROM " + silver + " AS s USING " + source + " AS e WHERE " + srcWhere + " AND " + dstWhere + " AND " + sameKey
+            + " AND (e.version > s.version OR (e.version = s.version AND (" + differs + ")))",
+        "INSERT INTO " + silver + " (" + cols + ") SELECT " + eCols + " FROM " + source + " AS e WHERE " + srcWhere
+            + " AND NOT EXISTS (SELECT 1 FROM " + silver + " AS s WHERE " + dstWhere + " AND " + sameKey + ")");
   }
 
   @Override
@@ -455,9 +605,6 @@ public final class DuckDbWarehouse implements Warehouse {
       return;
     }
     String scratch = "scratch_" + kind.silverTable();
-    String cols = kind.columns().stream().map(Column::name).collect(Collectors.joining(", "));
-    String updates = kind.columns().stream().filter(c -> !kind.naturalKey().contains(c.name()))
-        .map(c -> c.name() + " = excluded." + c.name()).collect(Collectors.joining(", "));
     inTransaction("upsert " + kind.silverTable(), () -> {
       try (Statement s = conn().createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS " + scratch + " AS SELECT * FROM " + kind.silverTable() + " LIMIT 0");
@@ -465,13 +612,59 @@ public final class DuckDbWarehouse implements Warehouse {
       }
       append(scratch, null, rows);
       try (Statement s = conn().createStatement()) {
-        s.execute("INSERT INTO " + kind.silverTable() + " (" + cols + ") SELECT " + cols + " FROM " + scratch
-            + " ON CONFLICT (" + String.join(", ", kind.naturalKey()) + ") DO UPDATE SET " + updates
-            + " WHERE excluded.version >= " + kind.silverTable() + ".version");
+        for (String sql : upsertStatements(kind, scratch, "true", "true")) {
+          s.execute(sql);
+        }
         s.execute("DELETE FROM " + scratch);
       }
       return null;
     });
+  }
+
+  /** Deletes the staging rows of both stages of the key: its Silver load succeeded, staging was only the hand-off. */
+  @Override
+  public void pruneStaging(IntervalKey key, RecordKind kind) {
+    try {
+      PreparedStatement ps = ps("DELETE FROM " + kind.stagingTable()
+          + " WHERE market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?");
+      bindKey(ps, key, 1);
+      ps.executeUpdate(); // one statement, its own transaction
+    } catch (SQLException e) {
+      throw fail("prune " + kind.stagingTable(), e);
+    }
+  }
+
+  @Override
+  public java.util.Set<io.carbon254.ingest.core.IntervalWindow> loadedWindows(String market, String dataset,
+      io.carbon254.ingest.core.IntervalWindow range) {
+    java.util.Set<io.carbon254.ingest.core.IntervalWindow> out = new java.util.HashSet<>();
+    try {
+      PreparedStatement ps = ps("SELECT DISTINCT interval_start_utc, interval_end_utc FROM ingest_runs WHERE market = ? AND dataset = ?"
+          + " AND stage = 'load' AND status = 'ok' AND interval_start_utc >= ? AND interval_end_utc <= ?");
+      ps.setString(1, market);
+      ps.setString(2, dataset);
+      ps.setObject(3, ts(range.start()));
+      ps.setObject(4, ts(range.end()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new io.carbon254.ingest.core.IntervalWindow(instant(rs.getObject(1)), instant(rs.getObject(2))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw fail("read ingest_runs", e);
+    }
+  }
+
+  /**
+   * Closes the file, and so lets go of its lock, until the next use reopens it (a warehouse made by
+   * {@link #lazy}; one opened read-only stays open).
+   */
+  @Override
+  public void release() {
+    if (!readOnly && conn != null) {
+      close();
+    }
   }
 
   @Override
@@ -481,52 +674,97 @@ public final class DuckDbWarehouse implements Warehouse {
     return out;
   }
 
+  /** Replaces the quality results of the key; the first results of a key are one multi-row INSERT, no transaction around it. */
   @Override
   public void writeQualityResults(IntervalKey key, List<QualityResult> results) {
-    inTransaction("write quality_results", () -> {
-      try (PreparedStatement del = conn().prepareStatement(
-          "DELETE FROM quality_results WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?");
-          PreparedStatement ins = conn().prepareStatement("INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        bindKey(del, key, 1);
-        del.executeUpdate();
-        for (QualityResult r : results) {
-          bindKey(ins, key, 1);
-          ins.setString(5, r.check());
-          ins.setString(6, r.severity());
-          ins.setBoolean(7, r.passed());
-          ins.setDouble(8, r.observed());
-          ins.setDouble(9, r.expected());
-          ins.setString(10, r.details());
-          ins.setString(11, r.runId());
-          ins.setObject(12, ts(r.checkedAt()));
-          ins.addBatch();
-        }
-        ins.executeBatch();
+    String keyWhere = " WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?";
+    SqlWork<Void> insert = () -> {
+      if (results.isEmpty()) {
+        return null;
       }
+      PreparedStatement ins = ps("INSERT INTO quality_results VALUES "
+          + String.join(", ", java.util.Collections.nCopies(results.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+      int at = 0;
+      for (QualityResult r : results) {
+        bindKey(ins, key, at + 1);
+        ins.setString(at + 5, r.check());
+        ins.setString(at + 6, r.severity());
+        ins.setBoolean(at + 7, r.passed());
+        ins.setDouble(at + 8, r.observed());
+        ins.setDouble(at + 9, r.expected());
+        ins.setString(at + 10, r.details());
+        ins.setString(at + 11, r.runId());
+        ins.setObject(at + 12, ts(r.checkedAt()));
+        at += 12;
+      }
+      ins.executeUpdate();
+      return null;
+    };
+    try {
+      if (!exists("SELECT 1 FROM quality_results" + keyWhere + " LIMIT 1", key, null)) {
+        insert.run();
+        return;
+      }
+    } catch (SQLException e) {
+      throw fail("write quality_results", e);
+    }
+    inTransaction("write quality_results", () -> {
+      PreparedStatement del = ps("DELETE FROM quality_results" + keyWhere);
+      bindKey(del, key, 1);
+      del.executeUpdate();
+      return insert.run();
+    });
+  }
+
+  /**
+   * Inserts or replaces the ledger row of this run, stage and key: one {@code INSERT … WHERE NOT
+   * EXISTS} (its own transaction) when the row is new, the usual case; delete + insert in one
+   * transaction when it is there already (a stage re-run under the same run id).
+   */
+  @Override
+  public void recordRun(RunRecord r) {
+    String same = "run_id = ? AND stage = ? AND market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?";
+    String values = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    SqlWork<Integer> insert = () -> {
+      PreparedStatement ps = ps("INSERT INTO ingest_runs SELECT " + values + " WHERE NOT EXISTS (SELECT 1 FROM ingest_runs WHERE " + same + ")");
+      bindRun(ps, r);
+      ps.setString(15, r.runId());
+      ps.setString(16, r.stage().id());
+      bindKey(ps, r.key(), 17);
+      return ps.executeUpdate();
+    };
+    try {
+      if (insert.run() == 1) {
+        return;
+      }
+    } catch (SQLException e) {
+      throw fail("record the run", e);
+    }
+    inTransaction("record the run", () -> {
+      PreparedStatement del = ps("DELETE FROM ingest_runs WHERE " + same);
+      del.setString(1, r.runId());
+      del.setString(2, r.stage().id());
+      bindKey(del, r.key(), 3);
+      del.executeUpdate();
+      PreparedStatement ps = ps("INSERT INTO ingest_runs VALUES (" + values + ")");
+      bindRun(ps, r);
+      ps.executeUpdate();
       return null;
     });
   }
 
-  @Override
-  public void recordRun(RunRecord r) {
-    String sql = """
-        INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    try (PreparedStatement ps = conn().prepareStatement(sql)) {
-      ps.setString(1, r.runId());
-      ps.setString(2, r.stage().id());
-      bindKey(ps, r.key(), 3);
-      ps.setString(7, r.status());
-      ps.setInt(8, r.exitCode());
-      ps.setLong(9, r.rowsIn());
-      ps.setLong(10, r.rowsOut());
-      ps.setLong(11, r.events());
-      ps.setObject(12, ts(r.startedAt()));
-      ps.setObject(13, ts(r.finishedAt()));
-      ps.setString(14, r.message());
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw fail("record the run", e);
-    }
+  private static void bindRun(PreparedStatement ps, RunRecord r) throws SQLException {
+    ps.setString(1, r.runId());
+    ps.setString(2, r.stage().id());
+    bindKey(ps, r.key(), 3);
+    ps.setString(7, r.status());
+    ps.setInt(8, r.exitCode());
+    ps.setLong(9, r.rowsIn());
+    ps.setLong(10, r.rowsOut());
+    ps.setLong(11, r.events());
+    ps.setObject(12, ts(r.startedAt()));
+    ps.setObject(13, ts(r.finishedAt()));
+    ps.setString(14, r.message());
   }
 
   @Override
@@ -558,6 +796,14 @@ public final class DuckDbWarehouse implements Warehouse {
     if (conn == null) {
       return;
     }
+    for (PreparedStatement p : prepared.values()) {
+      try {
+        p.close();
+      } catch (SQLException e) {
+        // a statement of a connection we are done with
+      }
+    }
+    prepared.clear();
     try {
       if (reader != null) {
         reader.close();
@@ -569,6 +815,8 @@ public final class DuckDbWarehouse implements Warehouse {
       conn.close();
     } catch (SQLException e) {
       // closing a connection we are done with; nothing to recover
+    } finally {
+      conn = null;
     }
   }
 
