@@ -74,6 +74,7 @@ final class ClickHouseGateway implements AutoCloseable {
             .setPassword(dsn.password())
             .compressServerResponse(false)
             .compressClientRequest(false)
+            .disableNativeCompression(true) // nothing is compressed: do not load the native LZ4 library at start-up
             .setConnectTimeout(5, ChronoUnit.SECONDS)
             .setConnectionRequestTimeout(10, ChronoUnit.SECONDS)
             .setSocketTimeout(120, ChronoUnit.SECONDS)

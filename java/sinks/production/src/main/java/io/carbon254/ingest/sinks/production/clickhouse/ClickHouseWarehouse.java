@@ -308,25 +308,26 @@ public final class ClickHouseWarehouse implements Warehouse {
         + kind.stagingTable() + g.finalClause() + " WHERE " + stagingWhere(stage, key) + " AND generation = " + g.id()
         + " ORDER BY " + order + "\nFORMAT RowBinary";
     String what = "read " + kind.stagingTable() + " for " + key;
-    long read = gateway.selectStreaming(what, sql, in -> {
+    long read = new ScanPipe(what).run(sink -> gateway.selectStreaming(what, sql, in -> {
       RowBinaryReader r = new RowBinaryReader(in);
       List<Column> cols = kind.columns();
       String[] previous = new String[cols.size()];
-      List<CanonicalRecord> batch = new ArrayList<>(Math.min(batchSize, 8192));
+      int size = Math.min(batchSize, 8192);
+      List<CanonicalRecord> batch = new ArrayList<>(size);
       long n = 0;
       while (!r.atEnd()) {
         batch.add(kind.fromValues(readValues(r, cols, previous)));
         n++;
         if (batch.size() == batchSize) {
-          out.accept(batch);
-          batch = new ArrayList<>(Math.min(batchSize, 8192));
+          sink.accept(batch);
+          batch = new ArrayList<>(size);
         }
       }
       if (!batch.isEmpty()) {
-        out.accept(batch);
+        sink.accept(batch);
       }
       return n;
-    });
+    }), out);
     if (read != g.rows()) {
       throw new io.carbon254.ingest.core.UpstreamUnavailableException("ClickHouse at " + config.dsn().server() + ": " + what
           + " returned " + read + " row(s), its generation " + g.id() + " has " + g.rows() + "; a re-run is safe");

@@ -277,6 +277,19 @@ class ClickHouseWarehouseIT {
     assertEquals(sorted, scan(Stage.NORMALIZE, key, 100_000, sizes));
     assertEquals(List.of(2_345), sizes);
 
+    // a consumer that fails (the gate, enrichment) ends the scan with its own exception, and the warehouse stays usable
+    List<Integer> seen = new ArrayList<>();
+    IllegalStateException stop = assertThrows(IllegalStateException.class,
+        () -> wh.scanStaging(Stage.NORMALIZE, key, RecordKind.PRICES, 100, b -> {
+          seen.add(b.size());
+          if (seen.size() == 3) {
+            throw new IllegalStateException("consumer gave up");
+          }
+        }));
+    assertEquals("consumer gave up", stop.getMessage());
+    assertEquals(List.of(100, 100, 100), seen, "no batch after the failure");
+    assertEquals(sorted, scan(Stage.NORMALIZE, key, 1_000, new ArrayList<>()));
+
     List<CanonicalRecord> loads = new ArrayList<>();
     for (int h = 0; h < 24; h++) {
       loads.add(Rows.load("caiso", "scan_it", h % 2 == 0 ? "PGE-TAC" : "SCE-TAC", T0.plusSeconds(3600L * (23 - h)), 1000.5 + h, 3));
