@@ -308,7 +308,7 @@ public final class ClickHouseWarehouse implements Warehouse {
         + kind.stagingTable() + g.finalClause() + " WHERE " + stagingWhere(stage, key) + " AND generation = " + g.id()
         + " ORDER BY " + order + "\nFORMAT RowBinary";
     String what = "read " + kind.stagingTable() + " for " + key;
-    long read = new ScanPipe(what).run(sink -> gateway.selectStreaming(what, sql, in -> {
+    long read = gateway.selectStreaming(what, sql, in -> {
       RowBinaryReader r = new RowBinaryReader(in);
       List<Column> cols = kind.columns();
       String[] previous = new String[cols.size()];
@@ -319,15 +319,15 @@ public final class ClickHouseWarehouse implements Warehouse {
         batch.add(kind.fromValues(readValues(r, cols, previous)));
         n++;
         if (batch.size() == batchSize) {
-          sink.accept(batch);
+          out.accept(batch);
           batch = new ArrayList<>(size);
         }
       }
       if (!batch.isEmpty()) {
-        sink.accept(batch);
+        out.accept(batch);
       }
       return n;
-    }), out);
+    });
     if (read != g.rows()) {
       throw new io.carbon254.ingest.core.UpstreamUnavailableException("ClickHouse at " + config.dsn().server() + ": " + what
           + " returned " + read + " row(s), its generation " + g.id() + " has " + g.rows() + "; a re-run is safe");
