@@ -17,6 +17,7 @@
 #   BENCH_HOME (working data; default $INGEST_HOME/bench)   BENCH_TIMEOUT=1800 (s per process)
 #   CLICKHOUSE_DSN (default clickhouse://127.0.0.1:8123) + CLICKHOUSE_NATIVE_PORT=9000 for clickhouse-client;
 #   the bench uses its own database BENCH_CLICKHOUSE_DATABASE=ingest_bench (dropped first). BENCH_CLICKHOUSE=0: skip.
+#   BENCH_ONLY=clickhouse: only the ClickHouse section (a server must answer), no main runs, no scaling.
 #   BENCH_STRICT=1: exit 1 when a target fails (by default targets are reported, not asserted).
 #   BENCH_SMOKE=1: 20 nodes, 2 hours, 1 run, no scaling, no ClickHouse, temp home; exit 1 on any failure.
 set -uo pipefail
@@ -56,6 +57,13 @@ start=2024-11-04T08:00:00Z
   || die "BENCH_NODES, BENCH_RUNS and BENCH_HOURS must be whole numbers"
 end=$(date -u -d "@$(( $(date -u -d "$start" +%s) + hours * 3600 ))" +%Y-%m-%dT%H:%M:%SZ)
 market=(--market caiso --dataset lmp_rt_5min --interval-start "$start" --interval-end "$end")
+only="${BENCH_ONLY:-}"
+case "$only" in
+  "") main_runs=$runs ;;
+  clickhouse) [ -z "$smoke" ] || die "BENCH_ONLY=clickhouse and BENCH_SMOKE exclude each other"
+              main_runs=0; scaling=""; use_ch=1 ;;
+  *) die "BENCH_ONLY=$only: the only section that runs alone is clickhouse" ;;
+esac
 for n in $scaling; do [[ "$n" =~ ^[0-9]+$ ]] || die "BENCH_SCALING must be node counts, e.g. \"1000 3000 10000\""; done
 
 [ -x /usr/bin/time ] || die "/usr/bin/time missing (apt-get install -y time)"
@@ -146,7 +154,8 @@ main="$work/n$nodes"
 zips="$main/zips"
 ref="$main/stg_prices.parquet"
 check_rc=1
-for r in $(seq 1 "$runs"); do
+[ "$only" = clickhouse ] && check_rc=0  # no contenders, nothing to compare
+for r in $(seq 1 "$main_runs"); do
   log "run $r/$runs"
   home="$main/r$r/stages"
   stage_chain main "$nodes" "$r" "$home" "$( [ "$r" = 1 ] && echo export_reference )"
@@ -215,16 +224,24 @@ if [ "$use_ch" != 0 ]; then
     mkdir -p "$home/logs"
     ch_meta=(--meta "clickhouse=$ch_http database $db, $(chq 'SELECT version()' 2>/dev/null || echo '?')")
     prep() { CLICKHOUSE_DSN="$ch_dsn" INGEST_HOME="$home" INGEST_JAVA_OPTS="$ref_opts" "$ingest" "$@" >>"$home/logs/prepare.out" 2>>"$home/logs/prepare.err"; }
+    # ch_stage STAGE: timed once at INGEST_JAVA_OPTS against ClickHouse; if it fails there, untimed at $ref_opts
+    ch_stage() {
+      measure clickhouse "$nodes" 1 "clickhouse_$1" jar "$home/prep" "" -- \
+        env CLICKHOUSE_DSN="$ch_dsn" INGEST_HOME="$home" "$ingest" "$1" "${market[@]}" --run-id bench-ch \
+        || prep "$1" "${market[@]}" --run-id bench-ch
+    }
     if ! command -v clickhouse-client >/dev/null; then
       ch_meta=(--meta "clickhouse_skip=clickhouse-client not installed")
     elif ! chq "DROP DATABASE IF EXISTS $db" >/dev/null || ! prep ddl apply; then
       ch_meta=(--meta "clickhouse_skip=could not create database $db (log $home/logs/prepare.err)")
-    elif ! { prep fetch "${market[@]}" --run-id bench-ch && prep normalize "${market[@]}" --run-id bench-ch \
-             && prep enrich "${market[@]}" --run-id bench-ch && prep load "${market[@]}" --run-id bench-ch; }; then
-      ch_meta+=(--meta "clickhouse_skip=preparing the rows with $ref_opts failed (log $home/logs/prepare.err)")
+    elif ! { prep fetch "${market[@]}" --run-id bench-ch && ch_stage normalize && ch_stage enrich \
+             && prep load "${market[@]}" --run-id bench-ch; }; then
+      ch_meta+=(--meta "clickhouse_skip=preparing the rows failed (logs $home/logs/prepare.err, $home/prep)")
     else
-      # Untimed: staging and Silver filled once (at the larger heap), the loaded rows saved as RowBinary.
-      # The timed loads then upsert the same staged rows again, each run as Airflow would re-run it.
+      # Untimed: Bronze fetched, Silver filled once by a first load (at the larger heap), the loaded rows
+      # saved as RowBinary; normalize and enrich ran timed once at the bench's heap (ch_stage: their peak
+      # RSS against ClickHouse). The timed loads then upsert the same staged rows again, each run as
+      # Airflow would re-run it: the whole process, gate included.
       rowbinary="$home/silver_prices.rowbinary"
       "${cc[@]}" --query "SELECT * FROM $db.silver_prices FINAL FORMAT RowBinary" >"$rowbinary" \
         || log "clickhouse: SELECT … FORMAT RowBinary failed"
@@ -259,7 +276,7 @@ echo
   --meta "java_opts=$INGEST_JAVA_OPTS" --meta "cpus=$(nproc)" --meta "commit=$commit" \
   --meta "cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)" \
   --meta "load_average=$load_before at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) at the end" \
-  "${ch_meta[@]}" ${smoke:+--smoke} ${BENCH_STRICT:+--strict}
+  "${ch_meta[@]}" ${smoke:+--smoke} ${BENCH_STRICT:+--strict} ${only:+--clickhouse-only}
 rc=$?
 echo
 [ "$check_rc" = 0 ] || rc=1

@@ -327,7 +327,7 @@ def parse_measurement(m: dict) -> dict:
     err = read_text(m["errfile"])
     lines = json_lines(m["errfile"])
     if m["kind"] == "jar":
-        stage = "load" if m["name"] in ("run", "clickhouse_load") else m["name"]
+        stage = "load" if m["name"] == "run" else m["name"].removeprefix("clickhouse_")
         for j in lines:
             if j.get("msg") == "timing":
                 r["total_ms"], r["stage_ms"], r["jvm_start_ms"] = (
@@ -449,6 +449,121 @@ def verdict(ok: bool | None) -> str:
     return "PASS" if ok else "FAIL"
 
 
+def clickhouse_section(grouped: dict, nodes: int, meta: dict, p, others: list) -> dict | None:
+    """The ClickHouse table: ingest load vs a raw RowBinary insert of the same rows (and the peak RSS
+    of normalize and enrich against ClickHouse); appends its checks to others."""
+    ch = None
+    if ("clickhouse", nodes, "clickhouse_load") in grouped or meta.get("clickhouse"):
+        ch = {"note": meta.get("clickhouse")}
+        ld = summarize(grouped.get(("clickhouse", nodes, "clickhouse_load"), []))
+        raw = summarize(grouped.get(("clickhouse", nodes, "clickhouse_raw"), []))
+        stages = {
+            st: summarize(grouped[("clickhouse", nodes, "clickhouse_" + st)])
+            for st in ("normalize", "enrich")
+            if ("clickhouse", nodes, "clickhouse_" + st) in grouped
+        }
+        ch.update(load=ld, raw=raw, stages=stages)
+        if ld["runs"] or raw["runs"]:
+            p(f"ClickHouse ({meta.get('clickhouse', '')}): the same rows into Silver")
+            p("")
+            p("| process | rows | wall s | rows/s | peak RSS MB | status |")
+            p("|---|---:|---:|---:|---:|---|")
+            for label, s in (
+                [(f"ingest {st} (CLICKHOUSE_DSN, 1 run)", stages[st]) for st in stages]
+                + [
+                    ("ingest load (CLICKHOUSE_DSN)", ld),
+                    ("clickhouse-client INSERT … FORMAT RowBinary", raw),
+                ]
+            ):
+                s["rows_per_s"] = (
+                    round(s["rows"] / s["wall_s"]) if s["rows"] and s["wall_s"] and s["status"] == "ok" else None
+                )
+                cells = [
+                    fmt(s["rows"]),
+                    fmt(s["wall_s"]),
+                    fmt(s["rows_per_s"]),
+                    fmt(s["peak_rss_mb"], 0),
+                    status_text(s),
+                ]
+                p(f"| {label} | " + " | ".join(cells) + " |")
+            p("")
+            r = ld["rows_per_s"] / raw["rows_per_s"] if ld.get("rows_per_s") and raw.get("rows_per_s") else None
+            ch["ratio"] = round(r, 2) if r is not None else None
+            others.append(
+                {
+                    "name": "ClickHouse load / raw RowBinary insert (rows/s)",
+                    "value": ch["ratio"],
+                    "unit": "",
+                    "target": "≥ 0.5",
+                    "passed": r is not None and r >= 0.5,
+                    "note": None if r is not None else "load or raw insert failed",
+                }
+            )
+            measured = [(st, s) for st, s in list(stages.items()) + [("load", ld)] if s["runs"]]
+            worst = max(
+                (x for x in measured if x[1]["peak_rss_mb"] is not None), key=lambda x: x[1]["peak_rss_mb"], default=None
+            )
+            bad = [st for st, s in measured if s["status"] != "ok"]
+            others.append(
+                {
+                    "name": "peak RSS of every stage against ClickHouse",
+                    "value": worst[1]["peak_rss_mb"] if worst else None,
+                    "unit": "MB",
+                    "target": "≤ 512 MB",
+                    "passed": bool(measured) and not bad and worst is not None and worst[1]["peak_rss_mb"] <= 512,
+                    "note": (f"{', '.join(bad)} did not finish" if bad else None) or (f"max: {worst[0]}" if worst else None),
+                }
+            )
+        else:
+            others.append(
+                {
+                    "name": "ClickHouse load / raw RowBinary insert",
+                    "value": None,
+                    "unit": "",
+                    "target": "≥ 0.5",
+                    "passed": False,
+                    "note": meta.get("clickhouse_skip", "not measured"),
+                }
+            )
+    return ch
+
+
+def cmd_report_clickhouse_only(a, grouped: dict, meta: dict) -> int:
+    """BENCH_ONLY=clickhouse: the ClickHouse table and its checks, nothing else."""
+    nodes = int(meta.get("nodes", 0))
+    out: list[str] = []
+    p = out.append
+    p(
+        f"bench (ClickHouse only): caiso/lmp_rt_5min {meta.get('start')}..{meta.get('end')}, {nodes} nodes, "
+        f"{meta.get('runs')} run(s), JAR {meta.get('java_opts')}, {meta.get('cpus')} CPUs, commit {meta.get('commit')}; "
+        f"load average {meta.get('load_average')}"
+    )
+    p("")
+    others: list[dict] = []
+    ch = clickhouse_section(grouped, nodes, meta, p, others)
+    p("| check | value | target | result |")
+    p("|---|---:|---|---|")
+    for o in others:
+        val = "—" if o["value"] is None else f"{fmt(o['value'], 0 if o['unit'] == 'MB' else 2)} {o['unit']}".strip()
+        note = f" ({o['note']})" if o["note"] else ""
+        p(f"| {o['name']} | {val} | {o['target']} | {verdict(o['passed'])}{note} |")
+    if not ch:
+        p("")
+        p(f"ClickHouse: {meta.get('clickhouse_skip', 'not measured')}")
+    text = "\n".join(out)
+    print(text)
+    Path(a.json).write_text(json.dumps({"meta": meta, "targets": others, "clickhouse": ch}, indent=2, default=str) + "\n")
+    if a.markdown:
+        Path(a.markdown).write_text(text + "\n")
+    failures = [] if ch and ch.get("load", {}).get("status") == "ok" else ["ClickHouse load not measured"]
+    if a.strict:
+        failures += [o["name"] for o in others if not o["passed"]]
+    if failures:
+        print(f"bench: FAILED: {', '.join(dict.fromkeys(failures))}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_report(a) -> int:
     meta = dict(kv.split("=", 1) for kv in a.meta)
     ms = []
@@ -465,6 +580,8 @@ def cmd_report(a) -> int:
     grouped: dict[tuple, list[dict]] = {}
     for m in ms:
         grouped.setdefault((m["section"], int(m["nodes"]), m["name"]), []).append(parse_measurement(m))
+    if a.clickhouse_only:
+        return cmd_report_clickhouse_only(a, grouped, meta)
     nodes = int(meta.get("nodes", 0))
     main = {name: runs for (sec, n, name), runs in grouped.items() if sec == "main"}
     summary = {name: summarize(runs) for name, runs in main.items()}
@@ -666,56 +783,7 @@ def cmd_report(a) -> int:
             }
         )
 
-    ch = None
-    if ("clickhouse", nodes, "clickhouse_load") in grouped or meta.get("clickhouse"):
-        ch = {"note": meta.get("clickhouse")}
-        ld = summarize(grouped.get(("clickhouse", nodes, "clickhouse_load"), []))
-        raw = summarize(grouped.get(("clickhouse", nodes, "clickhouse_raw"), []))
-        ch.update(load=ld, raw=raw)
-        if ld["runs"] or raw["runs"]:
-            p(f"ClickHouse ({meta.get('clickhouse', '')}): the same rows into Silver")
-            p("")
-            p("| process | rows | wall s | rows/s | peak RSS MB | status |")
-            p("|---|---:|---:|---:|---:|---|")
-            for label, s in (
-                ("ingest load (CLICKHOUSE_DSN)", ld),
-                ("clickhouse-client INSERT … FORMAT RowBinary", raw),
-            ):
-                s["rows_per_s"] = (
-                    round(s["rows"] / s["wall_s"]) if s["rows"] and s["wall_s"] and s["status"] == "ok" else None
-                )
-                cells = [
-                    fmt(s["rows"]),
-                    fmt(s["wall_s"]),
-                    fmt(s["rows_per_s"]),
-                    fmt(s["peak_rss_mb"], 0),
-                    status_text(s),
-                ]
-                p(f"| {label} | " + " | ".join(cells) + " |")
-            p("")
-            r = ld["rows_per_s"] / raw["rows_per_s"] if ld.get("rows_per_s") and raw.get("rows_per_s") else None
-            ch["ratio"] = round(r, 2) if r is not None else None
-            others.append(
-                {
-                    "name": "ClickHouse load / raw RowBinary insert (rows/s)",
-                    "value": ch["ratio"],
-                    "unit": "",
-                    "target": "≥ 0.5",
-                    "passed": r is not None and r >= 0.5,
-                    "note": None if r is not None else "load or raw insert failed",
-                }
-            )
-        else:
-            others.append(
-                {
-                    "name": "ClickHouse load / raw RowBinary insert",
-                    "value": None,
-                    "unit": "",
-                    "target": "≥ 0.5",
-                    "passed": False,
-                    "note": meta.get("clickhouse_skip", "not measured"),
-                }
-            )
+    ch = clickhouse_section(grouped, nodes, meta, p, others)
     p("| check | value | target | result |")
     p("|---|---:|---|---|")
     for o in others:
@@ -817,6 +885,7 @@ def main(argv=None) -> int:
     rep.add_argument("--meta", action="append", default=[], metavar="KEY=VALUE")
     rep.add_argument("--smoke", action="store_true")
     rep.add_argument("--strict", action="store_true")
+    rep.add_argument("--clickhouse-only", action="store_true")
     t = sub.add_parser("clickhouse-target")
     t.add_argument("dsn")
     t.add_argument("database")

@@ -12,6 +12,7 @@ import com.clickhouse.data.ClickHouseFormat;
 import io.carbon254.ingest.core.UpstreamUnavailableException;
 import io.carbon254.ingest.core.UsageException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -73,6 +74,7 @@ final class ClickHouseGateway implements AutoCloseable {
             .setPassword(dsn.password())
             .compressServerResponse(false)
             .compressClientRequest(false)
+            .disableNativeCompression(true) // nothing is compressed: do not load the native LZ4 library at start-up
             .setConnectTimeout(5, ChronoUnit.SECONDS)
             .setConnectionRequestTimeout(10, ChronoUnit.SECONDS)
             .setSocketTimeout(120, ChronoUnit.SECONDS)
@@ -136,6 +138,190 @@ final class ClickHouseGateway implements AutoCloseable {
         return null;
       }
     });
+  }
+
+  /** Reads the body of a streamed SELECT as it arrives. */
+  interface Body<T> {
+    T read(InputStream in) throws IOException;
+  }
+
+  /**
+   * A SELECT whose body is handed to {@code body} as it arrives (no buffering of the result here);
+   * {@code sql} carries its own FORMAT clause. Sending the query is retried; a failure while the body
+   * is read is not (the reader may have handed rows on), it fails the call with exit 3.
+   */
+  <T> T selectStreaming(String what, String sql, Body<T> body) {
+    QueryResponse r = retrying(what, () -> client.query(sql, new QuerySettings()).get(CALL_TIMEOUT_S, TimeUnit.SECONDS));
+    try (r) {
+      return body.read(r.getInputStream());
+    } catch (IOException e) {
+      throw unavailableDuring(what, e);
+    } catch (Exception e) {
+      Throwable t = unwrap(e);
+      if (t instanceof ServerException se) {
+        throw rejected(what, se);
+      }
+      if (t instanceof RuntimeException re) {
+        throw re;
+      }
+      throw unavailableDuring(what, t);
+    }
+  }
+
+  /**
+   * Opens one RowBinary insert whose rows arrive over time: a sender thread streams the chunks
+   * handed to {@link StreamingInsert#write} into one HTTP request as they come (a small bounded
+   * queue between the two, so encoding and sending overlap and at most a few chunks are held).
+   * {@link StreamingInsert#finish} ends the body and waits for the server's answer; {@link
+   * StreamingInsert#abort} ends it with an incomplete row, so the server refuses the insert and
+   * keeps none of its rows (a body simply cut off is taken as complete by the server: the HTTP
+   * client still terminates the chunked body). Not retried: the chunks are gone once sent; the
+   * caller's commit protocol makes a failed insert invisible.
+   */
+  StreamingInsert openInsert(String what, String table, List<String> columns) {
+    return new StreamingInsert(what, table, columns);
+  }
+
+  final class StreamingInsert {
+    private static final byte[] END = new byte[0];
+    private static final byte[] ABORT = new byte[0];
+    /**
+     * What abort ends the body with: a String length prefix of 2^32 - 1 with no bytes after it,
+     * which no server accepts ("too large string size" / "cannot read all data"). It makes the
+     * insert fail for a table whose first inserted column is a String (every staging table: stage).
+     */
+    static final byte[] INCOMPLETE_STRING_ROW = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F};
+    private final String what;
+    private final java.util.concurrent.BlockingQueue<byte[]> queue = new java.util.concurrent.ArrayBlockingQueue<>(4);
+    private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    private final Thread sender;
+    private boolean ended;
+
+    private StreamingInsert(String what, String table, List<String> columns) {
+      this.what = what;
+      InsertSettings settings = new InsertSettings();
+      if (distributedInserts) {
+        settings.serverSetting("insert_distributed_sync", "1");
+      }
+      this.sender = Thread.ofPlatform().daemon().name("clickhouse-insert").unstarted(() -> {
+        try (InsertResponse r = client.insert(table, columns, out -> {
+          while (true) {
+            byte[] chunk = take();
+            if (chunk == END) {
+              return;
+            }
+            if (chunk == ABORT) {
+              out.write(INCOMPLETE_STRING_ROW);
+              out.flush();
+              return;
+            }
+            out.write(chunk);
+          }
+        }, ClickHouseFormat.RowBinary, settings).get(CALL_TIMEOUT_S, TimeUnit.SECONDS)) {
+          done.complete(null);
+        } catch (Throwable t) {
+          done.completeExceptionally(unwrap(t));
+        }
+      });
+      sender.start();
+    }
+
+    private byte[] take() throws IOException {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+
+    /** Hands one encoded chunk to the sender; blocks while the queue is full. */
+    void write(byte[] chunk) {
+      if (ended) {
+        throw new IllegalStateException(what + ": the insert is finished");
+      }
+      hand(chunk);
+    }
+
+    private void hand(byte[] chunk) {
+      try {
+        while (!queue.offer(chunk, 200, TimeUnit.MILLISECONDS)) {
+          if (done.isDone()) {
+            failed(); // the request ended early: say why instead of waiting forever
+            throw new IllegalStateException(what + ": the insert ended before its body");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UpstreamUnavailableException("ClickHouse at " + dsn.server() + ": interrupted during " + what, e);
+      }
+      if (done.isDone() && chunk != END && chunk != ABORT) {
+        failed();
+      }
+    }
+
+    /** Ends the body and waits until the server answered; throws what went wrong (exit 3, or the server's refusal). */
+    void finish() {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      hand(END);
+      try {
+        done.get(CALL_TIMEOUT_S + 10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UpstreamUnavailableException("ClickHouse at " + dsn.server() + ": interrupted during " + what, e);
+      } catch (ExecutionException | TimeoutException e) {
+        failed();
+        throw unavailableDuring(what, e);
+      }
+    }
+
+    /**
+     * Makes the insert fail on the server, so none of its rows are kept (idempotent; never throws);
+     * waits a little for the server's refusal. For tables whose first inserted column is a String.
+     */
+    void abort() {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      queue.clear();
+      if (!queue.offer(ABORT)) {
+        sender.interrupt();
+      }
+      try {
+        done.handle((v, t) -> null).get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        sender.interrupt();
+      }
+    }
+
+    private void failed() {
+      if (!done.isCompletedExceptionally()) {
+        return;
+      }
+      Throwable t;
+      try {
+        done.join();
+        return;
+      } catch (CompletionException e) {
+        t = unwrap(e);
+      }
+      ended = true;
+      if (t instanceof ServerException se && !transientServer(se)) {
+        throw rejected(what, se);
+      }
+      throw unavailableDuring(what, t);
+    }
+  }
+
+  private UpstreamUnavailableException unavailableDuring(String what, Throwable t) {
+    return new UpstreamUnavailableException(
+        "ClickHouse at " + dsn.server() + " failed during " + what + " (" + describe(unwrap(t)) + "); nothing was committed"
+            + " by the failed call, a re-run is safe",
+        t);
   }
 
   private interface Call<T> {

@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
  */
 public final class ClickHouseWarehouse implements Warehouse {
   private static final AtomicLong LAST_GENERATION = new AtomicLong();
+  /** Encoded bytes per chunk handed to a streamed staging insert (about 5,000 price rows). */
+  static final int CHUNK_BYTES = 1 << 20;
   private static final List<String> BRONZE_COLUMNS =
       List.of("payload_id", "market", "dataset", "interval_start_utc", "interval_end_utc", "part", "url",
           "content_type", "http_status", "size_bytes", "sha256", "body", "fetched_at", "last_fetched_at");
@@ -49,6 +51,8 @@ public final class ClickHouseWarehouse implements Warehouse {
   private final ClickHouseConfig config;
   private final ClickHouseGateway gateway;
   private final String db;
+  /** The generation each staging scan of this process read, by stage, kind and key (load upserts what its gate saw). */
+  private final Map<String, Generation> scannedGenerations = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ClickHouseWarehouse(ClickHouseConfig config, ClickHouseGateway gateway) {
     this.config = config;
@@ -164,20 +168,14 @@ public final class ClickHouseWarehouse implements Warehouse {
   @Override
   public void replaceStaging(Stage stage, IntervalKey key, RecordKind kind, List<CanonicalRecord> rows) {
     for (CanonicalRecord r : rows) {
-      if (!r.market().equals(key.market()) || !r.dataset().equals(key.dataset())) {
-        throw new IllegalArgumentException(
-            "a staging row of " + r.market() + "/" + r.dataset() + " cannot be written under the key " + key);
-      }
+      checkKey(key, r);
     }
     long generation = nextGeneration();
-    Instant now = Instant.now();
-    List<String> cols = new ArrayList<>(List.of("stage", "key_start", "key_end", "generation", "row_no"));
-    kind.columns().forEach(c -> cols.add(c.name()));
     if (!rows.isEmpty()) {
       gateway.insert(
           "write " + rows.size() + " row(s) to " + kind.stagingTable() + " for " + key,
           db + "." + kind.stagingTable(),
-          cols,
+          stagingColumns(kind),
           w -> {
             long n = 0;
             for (CanonicalRecord r : rows) {
@@ -190,7 +188,236 @@ public final class ClickHouseWarehouse implements Warehouse {
             }
           });
     }
-    // The marker makes the generation visible: readers never see a half-written one.
+    publishGeneration(stage, key, kind, generation, rows.size());
+  }
+
+  @Override
+  public List<CanonicalRecord> readStaging(Stage stage, IntervalKey key, RecordKind kind) {
+    String keyWhere = stagingWhere(stage, key);
+    String sql = "SELECT " + selectList(kind) + " FROM " + db + "." + kind.stagingTable() + " FINAL WHERE " + keyWhere
+        + " AND generation = (SELECT max(generation) FROM " + db + ".stg_generations WHERE " + keyWhere + " AND kind = "
+        + Sql.key(kind.id()) + ") ORDER BY row_no";
+    return records(kind, gateway.select("read " + kind.stagingTable() + " for " + key, sql));
+  }
+
+  /**
+   * A streamed staging write: the rows go to the server in one RowBinary insert as the batches come
+   * (encoded in chunks of at most {@link #CHUNK_BYTES}, handed to a sender thread), under a new
+   * generation; {@link StagingWriter#commit} ends the insert and then publishes the generation's
+   * marker, which is what makes it visible. Until then readers keep seeing the previous generation;
+   * closing without a commit makes the server refuse the insert (the body ends with an incomplete
+   * row), so it keeps none of its rows; should a very large write already have had whole blocks
+   * ({@code max_insert_block_size} rows) stored, they stay an unmarked generation nobody reads.
+   * Nothing of the interval is held in memory: one chunk being encoded and at most four queued.
+   */
+  @Override
+  public StagingWriter openStaging(Stage stage, IntervalKey key, RecordKind kind) {
+    long generation = nextGeneration();
+    String table = kind.stagingTable();
+    String what = "write " + table + " for " + key + " (generation " + generation + ")";
+    List<String> cols = stagingColumns(kind);
+    return new StagingWriter() {
+      private final Chunk chunk = new Chunk(CHUNK_BYTES + 64 * 1024);
+      private final RowBinary w = new RowBinary(chunk);
+      private ClickHouseGateway.StreamingInsert insert;
+      private long rows;
+      private boolean closed;
+
+      @Override
+      public void write(List<CanonicalRecord> batch) {
+        if (closed) {
+          throw new IllegalStateException(what + ": the writer is closed");
+        }
+        try {
+          for (CanonicalRecord r : batch) {
+            checkKey(key, r);
+            w.string(stage.id());
+            w.dateTime(key.window().start());
+            w.dateTime(key.window().end());
+            w.uint64(generation);
+            w.uint32(rows++);
+            writeValues(w, kind, r);
+            if (chunk.size() >= CHUNK_BYTES) {
+              send();
+            }
+          }
+          if (chunk.size() > 0) {
+            send();
+          }
+        } catch (IOException e) {
+          throw new IllegalStateException(e); // an in-memory buffer does not fail
+        }
+      }
+
+      private void send() {
+        if (insert == null) {
+          insert = gateway.openInsert(what, db + "." + table, cols);
+        }
+        insert.write(chunk.take());
+      }
+
+      @Override
+      public void commit() {
+        if (closed) {
+          throw new IllegalStateException(what + ": the writer is closed");
+        }
+        try {
+          if (insert != null) {
+            insert.finish();
+          }
+          publishGeneration(stage, key, kind, generation, rows);
+        } finally {
+          closed = true;
+        }
+      }
+
+      @Override
+      public void close() {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        chunk.take();
+        if (insert != null) {
+          insert.abort();
+        }
+      }
+    };
+  }
+
+  /**
+   * The stage's rows of the latest marked generation in natural-key order, streamed: one SELECT …
+   * FORMAT RowBinary parsed as it arrives into batches of at most {@code batchSize}. The row count
+   * is checked against the generation's marker, so a result cut short is an error, not fewer rows.
+   */
+  @Override
+  public void scanStaging(Stage stage, IntervalKey key, RecordKind kind, int batchSize,
+      io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+    }
+    Generation g = latestGeneration(stage, key, kind);
+    scannedGenerations.put(scanKey(stage, key, kind), g);
+    if (g.rows() == 0) {
+      return;
+    }
+    // market and dataset are fixed by the WHERE clause: sorting by the rest of the natural key is the same order
+    String order = kind.naturalKey().stream().filter(c -> !c.equals("market") && !c.equals("dataset"))
+        .collect(Collectors.joining(", "));
+    String sql = "SELECT " + String.join(", ", kind.columns().stream().map(Column::name).toList()) + " FROM " + db + "."
+        + kind.stagingTable() + g.finalClause() + " WHERE " + stagingWhere(stage, key) + " AND generation = " + g.id()
+        + " ORDER BY " + order + "\nFORMAT RowBinary";
+    String what = "read " + kind.stagingTable() + " for " + key;
+    long read = gateway.selectStreaming(what, sql, in -> {
+      RowBinaryReader r = new RowBinaryReader(in);
+      List<Column> cols = kind.columns();
+      String[] previous = new String[cols.size()];
+      int size = Math.min(batchSize, 8192);
+      List<CanonicalRecord> batch = new ArrayList<>(size);
+      long n = 0;
+      while (!r.atEnd()) {
+        batch.add(kind.fromValues(readValues(r, cols, previous)));
+        n++;
+        if (batch.size() == batchSize) {
+          out.accept(batch);
+          batch = new ArrayList<>(size);
+        }
+      }
+      if (!batch.isEmpty()) {
+        out.accept(batch);
+      }
+      return n;
+    });
+    if (read != g.rows()) {
+      throw new io.carbon254.ingest.core.UpstreamUnavailableException("ClickHouse at " + config.dsn().server() + ": " + what
+          + " returned " + read + " row(s), its generation " + g.id() + " has " + g.rows() + "; a re-run is safe");
+    }
+  }
+
+  /**
+   * Silver from the enriched staging rows in one server-side {@code INSERT INTO silver … SELECT …
+   * FROM staging} (no row passes through the JVM). The generation is the one the gate scanned in
+   * this process when there was such a scan (so what is upserted is what was checked), else the
+   * latest marked one. Silver's {@code ReplacingMergeTree(version)} keeps the greatest version per
+   * natural key (the last inserted among equal versions), so a re-run adds no visible row and an
+   * older revision never replaces a newer one. Returns the rows of the generation (its marker).
+   */
+  @Override
+  public long upsertSilverFromStaging(IntervalKey key, RecordKind kind, int batchSize) {
+    Generation g = scannedGenerations.get(scanKey(Stage.ENRICH, key, kind));
+    if (g == null) {
+      g = latestGeneration(Stage.ENRICH, key, kind);
+    }
+    if (g.rows() == 0) {
+      return 0;
+    }
+    String cols = String.join(", ", kind.columns().stream().map(Column::name).toList());
+    gateway.execute("upsert " + kind.silverTable() + " from " + kind.stagingTable() + " for " + key,
+        "INSERT INTO " + db + "." + kind.silverTable() + " (" + cols + ") SELECT " + cols + " FROM " + db + "."
+            + kind.stagingTable() + g.finalClause() + " WHERE " + stagingWhere(Stage.ENRICH, key) + " AND generation = "
+            + g.id());
+    return g.rows();
+  }
+
+  /**
+   * A marked generation: its number, its rows (from the marker) and whether the table holds more
+   * rows of it than that (a retried insert stored a block twice; reads then fold them with FINAL,
+   * which otherwise is skipped: it costs a merge of the parts on every read).
+   */
+  record Generation(long id, long rows, boolean duplicates) {
+    static final Generation NONE = new Generation(0, 0, false);
+
+    String finalClause() {
+      return duplicates ? " FINAL" : "";
+    }
+  }
+
+  /** The latest marked generation of the stage's rows of the key, {@link Generation#NONE} when none. */
+  private Generation latestGeneration(Stage stage, IntervalKey key, RecordKind kind) {
+    List<List<String>> rows = gateway.select("read the staging generation of " + key,
+        "SELECT generation, rows FROM " + db + ".stg_generations FINAL WHERE " + stagingWhere(stage, key) + " AND kind = "
+            + Sql.key(kind.id()) + " ORDER BY generation DESC LIMIT 1");
+    if (rows.isEmpty()) {
+      return Generation.NONE;
+    }
+    long id = Long.parseLong(rows.get(0).get(0));
+    long marked = Long.parseLong(rows.get(0).get(1));
+    if (marked == 0) {
+      return new Generation(id, 0, false);
+    }
+    long stored = Long.parseLong(gateway.select("count the staging generation " + id + " of " + key,
+        "SELECT count() FROM " + db + "." + kind.stagingTable() + " WHERE " + stagingWhere(stage, key) + " AND generation = "
+            + id).get(0).get(0));
+    return new Generation(id, marked, stored > marked);
+  }
+
+  private static String scanKey(Stage stage, IntervalKey key, RecordKind kind) {
+    return stage.id() + "|" + kind.id() + "|" + key;
+  }
+
+  private static String stagingWhere(Stage stage, IntervalKey key) {
+    return "market = " + Sql.key(key.market()) + " AND dataset = " + Sql.key(key.dataset()) + " AND stage = "
+        + Sql.key(stage.id()) + " AND key_start = " + Sql.time(key.window().start()) + " AND key_end = "
+        + Sql.time(key.window().end());
+  }
+
+  private static List<String> stagingColumns(RecordKind kind) {
+    List<String> cols = new ArrayList<>(List.of("stage", "key_start", "key_end", "generation", "row_no"));
+    kind.columns().forEach(c -> cols.add(c.name()));
+    return cols;
+  }
+
+  private static void checkKey(IntervalKey key, CanonicalRecord r) {
+    if (!r.market().equals(key.market()) || !r.dataset().equals(key.dataset())) {
+      throw new IllegalArgumentException(
+          "a staging row of " + r.market() + "/" + r.dataset() + " cannot be written under the key " + key);
+    }
+  }
+
+  /** The marker makes a generation visible: readers never see a half-written one. */
+  private void publishGeneration(Stage stage, IntervalKey key, RecordKind kind, long generation, long rows) {
+    scannedGenerations.remove(scanKey(stage, key, kind)); // this process's own newer write is what comes next
+    Instant now = Instant.now();
     gateway.insert(
         "publish generation " + generation + " of " + kind.stagingTable() + " for " + key,
         db + ".stg_generations",
@@ -203,20 +430,28 @@ public final class ClickHouseWarehouse implements Warehouse {
           w.dateTime(key.window().start());
           w.dateTime(key.window().end());
           w.uint64(generation);
-          w.uint64(rows.size());
+          w.uint64(rows);
           w.dateTime(now);
         });
   }
 
-  @Override
-  public List<CanonicalRecord> readStaging(Stage stage, IntervalKey key, RecordKind kind) {
-    String keyWhere = "market = " + Sql.key(key.market()) + " AND dataset = " + Sql.key(key.dataset()) + " AND stage = "
-        + Sql.key(stage.id()) + " AND key_start = " + Sql.time(key.window().start()) + " AND key_end = "
-        + Sql.time(key.window().end());
-    String sql = "SELECT " + selectList(kind) + " FROM " + db + "." + kind.stagingTable() + " FINAL WHERE " + keyWhere
-        + " AND generation = (SELECT max(generation) FROM " + db + ".stg_generations WHERE " + keyWhere + " AND kind = "
-        + Sql.key(kind.id()) + ") ORDER BY row_no";
-    return records(kind, gateway.select("read " + kind.stagingTable() + " for " + key, sql));
+  /** One row's values in {@link RecordKind#columns()} order from RowBinary (the inverse of {@link #writeValues}). */
+  static Object[] readValues(RowBinaryReader r, List<Column> cols, String[] previous) throws IOException {
+    Object[] v = new Object[cols.size()];
+    for (int i = 0; i < v.length; i++) {
+      Column c = cols.get(i);
+      if (c.nullable() && !r.present()) {
+        continue;
+      }
+      v[i] = switch (c.type()) {
+        case STRING -> previous[i] = r.string(previous[i]);
+        case DOUBLE -> r.float64();
+        case LONG -> r.uint64();
+        case BOOLEAN -> r.uint8() != 0;
+        case TIMESTAMP -> Instant.ofEpochSecond(r.uint32());
+      };
+    }
+    return v;
   }
 
   private static long nextGeneration() {

@@ -18,14 +18,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -36,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * with the schema registered under {@code <topic>-value} (compatibility BACKWARD). Headers: the
  * event id ({@code ingest.event_id}), the event's own headers (run id) and a W3C
  * {@code traceparent}. Topics are created on first use with {@code KAFKA_TOPIC_PARTITIONS}
- * partitions (an existing topic is kept as it is). {@link #publish} returns only when the broker
+ * partitions (an existing topic is kept as it is). A stage's events are spooled to a file until
+ * the warehouse committed ({@link #open}); {@link #publish} and a commit return only when the broker
  * acknowledged every record; a broker that stays away past {@code KAFKA_DELIVERY_TIMEOUT} fails
  * the stage with exit 3, naming the bootstrap servers.
  */
@@ -70,50 +69,143 @@ public final class KafkaEventSink implements EventSink {
     return "kafka://" + settings.bootstrapServers() + " (registry " + registry.describe() + ")";
   }
 
+  /** All events of one stage run for one topic: the same path as {@link #open}, spooled, then sent. */
   @Override
   public void publish(String topic, IntervalKey key, List<Event> events) {
     if (events.isEmpty()) {
       return;
     }
-    ensureTopic(topic);
-    Map<String, Integer> ids = new HashMap<>();
-    String traceparent = TraceContext.childOf(settings.parentTrace());
-    List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-    try {
-      for (Event e : events) {
-        if (!e.topic().equals(topic)) {
-          throw new IllegalArgumentException("event " + e.id() + " is for " + e.topic() + ", not " + topic);
-        }
-        int id = ids.computeIfAbsent(e.schema(), s -> schemaId(topic, s));
-        byte[] value = WireFormat.encode(id, AvroCodec.encode(AvroCodec.toRecord(e)));
-        ProducerRecord<byte[], byte[]> rec =
-            new ProducerRecord<>(topic, null, e.key().getBytes(StandardCharsets.UTF_8), value);
-        rec.headers().add(new RecordHeader(HEADER_EVENT_ID, e.id().getBytes(StandardCharsets.UTF_8)));
-        boolean traced = false;
-        for (Map.Entry<String, String> h : e.headers().entrySet()) {
-          if (h.getValue() != null) {
-            rec.headers().add(new RecordHeader(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8)));
-            traced |= h.getKey().equals(HEADER_TRACEPARENT);
-          }
-        }
-        if (!traced) {
-          rec.headers().add(new RecordHeader(HEADER_TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8)));
-        }
-        acks.add(producer.send(rec));
-      }
-      producer.flush();
-      long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
-      for (Future<RecordMetadata> f : acks) {
-        f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
-    } catch (ExecutionException e) {
-      throw unavailable(topic, events.size(), e.getCause());
-    } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
-      throw unavailable(topic, events.size(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(topic, events.size(), e);
+    try (EventWriter w = open(topic, key)) {
+      w.append(events);
+      w.commit();
     }
+  }
+
+  /**
+   * A publish in batches that holds none of them: each batch is encoded (registry id, Confluent
+   * wire format, key, headers) and appended to a spool file in {@code KAFKA_SPOOL_DIR} as it
+   * comes; {@link EventWriter#commit} (after the warehouse committed) creates the topic if needed
+   * and sends the spooled records through the idempotent producer, returning once the broker
+   * acknowledged every one; close deletes the spool, so a writer closed without a commit sent
+   * nothing. A process killed meanwhile leaves its spool file, which the next spool removes.
+   */
+  @Override
+  public EventWriter open(String topic, IntervalKey key) {
+    requireNonNull(topic, "topic is null");
+    String traceparent = TraceContext.childOf(settings.parentTrace());
+    return new EventWriter() {
+      private final Map<String, Integer> ids = new HashMap<>();
+      private EventSpool spool;
+      private boolean closed;
+
+      @Override
+      public void append(List<Event> batch) {
+        if (closed) {
+          throw new IllegalStateException("the event writer of " + topic + " is closed");
+        }
+        try {
+          if (spool == null) {
+            spool = EventSpool.create(settings.spoolDir());
+          }
+          for (Event e : batch) {
+            if (!e.topic().equals(topic)) {
+              throw new IllegalArgumentException("event " + e.id() + " is for " + e.topic() + ", not " + topic);
+            }
+            int id = ids.computeIfAbsent(e.schema(), s -> schemaId(topic, s));
+            byte[] value = WireFormat.encode(id, AvroCodec.encode(AvroCodec.toRecord(e)));
+            spool.append(e.key().getBytes(StandardCharsets.UTF_8), value, headers(e, traceparent));
+          }
+        } catch (java.io.IOException e) {
+          throw spoolFailed(topic, e);
+        }
+      }
+
+      @Override
+      public void commit() {
+        if (closed) {
+          throw new IllegalStateException("the event writer of " + topic + " is closed");
+        }
+        try {
+          if (spool != null && spool.count() > 0) {
+            send(topic, spool);
+          }
+        } finally {
+          close();
+        }
+      }
+
+      @Override
+      public void close() {
+        closed = true;
+        if (spool != null) {
+          spool.close();
+          spool = null;
+        }
+      }
+    };
+  }
+
+  private static List<Map.Entry<String, byte[]>> headers(Event e, String traceparent) {
+    List<Map.Entry<String, byte[]>> h = new ArrayList<>(e.headers().size() + 2);
+    h.add(Map.entry(HEADER_EVENT_ID, e.id().getBytes(StandardCharsets.UTF_8)));
+    boolean traced = false;
+    for (Map.Entry<String, String> x : e.headers().entrySet()) {
+      if (x.getValue() != null) {
+        h.add(Map.entry(x.getKey(), x.getValue().getBytes(StandardCharsets.UTF_8)));
+        traced |= x.getKey().equals(HEADER_TRACEPARENT);
+      }
+    }
+    if (!traced) {
+      h.add(Map.entry(HEADER_TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8)));
+    }
+    return h;
+  }
+
+  /** Sends the spooled records; returns when every one is acknowledged (or fails with exit 3). */
+  private void send(String topic, EventSpool spool) {
+    int events = (int) Math.min(Integer.MAX_VALUE, spool.count());
+    ensureTopic(topic);
+    java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Exception> firstError = new java.util.concurrent.atomic.AtomicReference<>();
+    try {
+      spool.replay(e -> {
+        Exception err = firstError.get();
+        if (err != null) {
+          throw new java.io.IOException("a send failed", err);
+        }
+        ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topic, null, e.key(), e.value());
+        for (Map.Entry<String, byte[]> h : e.headers()) {
+          rec.headers().add(new RecordHeader(h.getKey(), h.getValue()));
+        }
+        producer.send(rec, (md, ex) -> {
+          if (ex != null) {
+            firstError.compareAndSet(null, ex);
+          } else {
+            acked.incrementAndGet();
+          }
+        });
+      });
+      producer.flush();
+    } catch (java.io.IOException e) {
+      Exception err = firstError.get();
+      if (err != null) {
+        throw unavailable(topic, events, err);
+      }
+      throw spoolFailed(topic, e);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw unavailable(topic, events, e);
+    }
+    if (firstError.get() != null) {
+      throw unavailable(topic, events, firstError.get());
+    }
+    if (acked.get() != spool.count()) {
+      throw unavailable(topic, events, new TimeoutException(acked.get() + " of " + spool.count() + " record(s) acknowledged"));
+    }
+  }
+
+  private UpstreamUnavailableException spoolFailed(String topic, java.io.IOException e) {
+    return new UpstreamUnavailableException("Kafka event spool " + settings.spoolDir() + ": cannot spool the events of " + topic
+        + " (" + e.getMessage() + "); set KAFKA_SPOOL_DIR to a writable directory with room for a stage's events", e);
   }
 
   private int schemaId(String topic, String schemaName) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.config.IngestConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -17,6 +18,9 @@ import java.util.Properties;
  *       (default: the broker's {@code default.replication.factor}) for topics this sink creates;
  *   <li>{@code KAFKA_DELIVERY_TIMEOUT} (default 30s): how long a publish may wait for the broker,
  *       retries included, before the stage fails with exit 3;
+ *   <li>{@code KAFKA_SPOOL_DIR} (default {@code <java.io.tmpdir>/ingest-kafka-spool}): where a stage's
+ *       encoded events are spooled until the warehouse committed (one temporary file per stage and
+ *       topic, deleted on close; a crashed writer's file is removed by the next spool there);
  *   <li>{@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG}
  *       for brokers that need them (secrets from the environment only).
  * </ul>
@@ -30,13 +34,15 @@ public record KafkaSettings(
     Optional<String> securityProtocol,
     Optional<String> saslMechanism,
     Optional<String> saslJaasConfig,
-    Optional<String> parentTrace) {
+    Optional<String> parentTrace,
+    Path spoolDir) {
 
   public static final int DEFAULT_PARTITIONS = 6;
 
   public KafkaSettings {
     requireNonNull(bootstrapServers, "bootstrapServers is null");
     requireNonNull(registryUrl, "registryUrl is null");
+    requireNonNull(spoolDir, "spoolDir is null");
   }
 
   public static KafkaSettings from(IngestConfig cfg) {
@@ -52,7 +58,13 @@ public record KafkaSettings(
         .map(v -> (short) cfg.intValue("KAFKA_TOPIC_REPLICATION_FACTOR", 1, 1, 32));
     Duration delivery = cfg.duration("KAFKA_DELIVERY_TIMEOUT", Duration.ofSeconds(30), Duration.ofSeconds(2));
     return new KafkaSettings(bootstrap, registry, partitions, rf, delivery, cfg.get("KAFKA_SECURITY_PROTOCOL"),
-        cfg.get("KAFKA_SASL_MECHANISM"), cfg.get("KAFKA_SASL_JAAS_CONFIG"), cfg.get("TRACEPARENT"));
+        cfg.get("KAFKA_SASL_MECHANISM"), cfg.get("KAFKA_SASL_JAAS_CONFIG"), cfg.get("TRACEPARENT"),
+        cfg.get("KAFKA_SPOOL_DIR").map(Path::of).orElse(defaultSpoolDir()));
+  }
+
+  /** {@code <java.io.tmpdir>/ingest-kafka-spool}: the stage's encoded events wait there until the warehouse committed. */
+  static Path defaultSpoolDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "ingest-kafka-spool");
   }
 
   /** Request timeout: a third of the delivery timeout, at most 10 s. */

@@ -156,6 +156,219 @@ class ClickHouseWarehouseIT {
         Rows.key("caiso", "other", T0, T0.plusSeconds(3600)), RecordKind.LOAD, loads));
   }
 
+  /** {@code n} price rows of the key's dataset: {@code n / 12} locations, 12 five-minute intervals each, shuffled. */
+  private static List<CanonicalRecord> prices(IntervalKey key, int n, long version, long seed) {
+    List<CanonicalRecord> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      rows.add(Rows.price(key.market(), key.dataset(), "NODE_" + (i / 12), T0.plusSeconds(300L * (i % 12)),
+          (i * 7919 % 10_007) / 8.0 + version, version));
+    }
+    java.util.Collections.shuffle(rows, new Random(seed));
+    return rows;
+  }
+
+  private static final java.util.Comparator<CanonicalRecord> NATURAL_KEY = java.util.Comparator
+      .comparing((CanonicalRecord r) -> r.market()).thenComparing(CanonicalRecord::dataset)
+      .thenComparing(r -> ((io.carbon254.ingest.core.record.PriceRecord) r).marketRun())
+      .thenComparing(r -> ((io.carbon254.ingest.core.record.PriceRecord) r).priceType())
+      .thenComparing(CanonicalRecord::subject).thenComparing(CanonicalRecord::intervalStart);
+
+  private static void writeInBatches(io.carbon254.ingest.core.sink.Warehouse.StagingWriter w, List<CanonicalRecord> rows, int batch) {
+    for (int from = 0; from < rows.size(); from += batch) {
+      w.write(rows.subList(from, Math.min(rows.size(), from + batch)));
+    }
+  }
+
+  private static List<CanonicalRecord> scan(Stage stage, IntervalKey key, int batchSize, List<Integer> sizes) {
+    List<CanonicalRecord> all = new ArrayList<>();
+    wh.scanStaging(stage, key, RecordKind.PRICES, batchSize, b -> {
+      sizes.add(b.size());
+      all.addAll(b);
+    });
+    return all;
+  }
+
+  private static String runningInserts(String table) {
+    return wh.query("SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO " + DB + "." + table + " %'")
+        .rows().get(0).get(0);
+  }
+
+  @Test
+  void aStreamedStagingWriteReachesTheServerBeforeCommitAndIsInvisibleUntilTheCommit() throws Exception {
+    IntervalKey key = Rows.key("caiso", "stream_it", T0, T0.plusSeconds(3600));
+    List<CanonicalRecord> before = prices(key, 36, 5, 1);
+    try (var w = wh.openStaging(Stage.NORMALIZE, key, RecordKind.PRICES)) {
+      w.write(before);
+      w.commit();
+    }
+    List<CanonicalRecord> after = prices(key, 24_000, 6, 2); // several 1 MiB chunks
+    try (var w = wh.openStaging(Stage.NORMALIZE, key, RecordKind.PRICES)) {
+      writeInBatches(w, after.subList(0, 12_000), 4_096);
+      // the insert is running on the server while the stage still writes, and readers see the old rows
+      String running = "0";
+      for (int i = 0; i < 50 && running.equals("0"); i++) {
+        running = runningInserts("stg_prices");
+        Thread.sleep(100);
+      }
+      assertEquals("1", running, "one insert streaming into stg_prices before the commit");
+      assertEquals(before.size(), wh.readStaging(Stage.NORMALIZE, key, RecordKind.PRICES).size());
+      assertEquals(before.stream().sorted(NATURAL_KEY).toList(), scan(Stage.NORMALIZE, key, 8192, new ArrayList<>()));
+      writeInBatches(w, after.subList(12_000, after.size()), 4_096);
+      w.commit();
+    }
+    assertEquals("0", runningInserts("stg_prices"));
+    assertEquals(after, wh.readStaging(Stage.NORMALIZE, key, RecordKind.PRICES), "all rows, in the order written");
+    assertEquals(after.stream().sorted(NATURAL_KEY).toList(), scan(Stage.NORMALIZE, key, 8192, new ArrayList<>()));
+  }
+
+  @Test
+  void aStagingWriteThatFailsOrIsClosedUncommittedLeavesThePreviousRowsIntact() throws Exception {
+    IntervalKey key = Rows.key("caiso", "rollback_it", T0, T0.plusSeconds(3600));
+    List<CanonicalRecord> committed = prices(key, 120, 5, 3);
+    try (var w = wh.openStaging(Stage.ENRICH, key, RecordKind.PRICES)) {
+      writeInBatches(w, committed, 50);
+      w.commit();
+    }
+    // a batch with a row of another dataset fails mid-stream, after 12,000 rows went out
+    List<CanonicalRecord> bad = new ArrayList<>(prices(key, 12_000, 6, 4));
+    bad.add(Rows.price("caiso", "other_dataset", "X", T0, 1, 6));
+    try (var w = wh.openStaging(Stage.ENRICH, key, RecordKind.PRICES)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> writeInBatches(w, bad, 4_096));
+      assertTrue(e.getMessage().contains("other_dataset"), e.getMessage());
+    }
+    // a writer closed without a commit (the stage failed elsewhere)
+    try (var w = wh.openStaging(Stage.ENRICH, key, RecordKind.PRICES)) {
+      writeInBatches(w, prices(key, 12_000, 7, 5), 4_096);
+    }
+    assertEquals(committed, wh.readStaging(Stage.ENRICH, key, RecordKind.PRICES), "the previous generation, whole");
+    assertEquals(committed.stream().sorted(NATURAL_KEY).toList(), scan(Stage.ENRICH, key, 8192, new ArrayList<>()));
+    assertEquals("0", runningInserts("stg_prices"), "the broken-off inserts ended");
+    // refused by the server, not finished: none of their rows were kept, no orphan rows either
+    assertEquals(String.valueOf(committed.size()), count("stg_prices WHERE dataset = 'rollback_it'"));
+    // and the next write still works
+    List<CanonicalRecord> next = prices(key, 60, 8, 6);
+    try (var w = wh.openStaging(Stage.ENRICH, key, RecordKind.PRICES)) {
+      w.write(next);
+      w.commit();
+    }
+    assertEquals(next, wh.readStaging(Stage.ENRICH, key, RecordKind.PRICES));
+  }
+
+  @Test
+  void scanStagingHandsOverTheRowsInNaturalKeyOrderInBatchesOfAtMostTheBatchSize() {
+    IntervalKey key = Rows.key("caiso", "scan_it", T0, T0.plusSeconds(3600));
+    List<Integer> sizes = new ArrayList<>();
+    assertTrue(scan(Stage.NORMALIZE, key, 100, sizes).isEmpty(), "never written: no batch");
+    assertTrue(sizes.isEmpty());
+
+    List<CanonicalRecord> rows = prices(key, 2_345, 9, 7);
+    try (var w = wh.openStaging(Stage.NORMALIZE, key, RecordKind.PRICES)) {
+      writeInBatches(w, rows, 333);
+      w.commit();
+    }
+    List<CanonicalRecord> sorted = rows.stream().sorted(NATURAL_KEY).toList();
+    assertEquals(sorted, scan(Stage.NORMALIZE, key, 1_000, sizes), "every row, exact values, natural-key order");
+    assertEquals(List.of(1_000, 1_000, 345), sizes);
+    sizes.clear();
+    assertEquals(sorted, scan(Stage.NORMALIZE, key, 7, sizes));
+    assertEquals((2_345 + 6) / 7, sizes.size());
+    assertTrue(sizes.stream().allMatch(n -> n <= 7 && n > 0), sizes.toString());
+    sizes.clear();
+    assertEquals(sorted, scan(Stage.NORMALIZE, key, 100_000, sizes));
+    assertEquals(List.of(2_345), sizes);
+
+    // a consumer that fails (the gate, enrichment) ends the scan with its own exception, and the warehouse stays usable
+    List<Integer> seen = new ArrayList<>();
+    IllegalStateException stop = assertThrows(IllegalStateException.class,
+        () -> wh.scanStaging(Stage.NORMALIZE, key, RecordKind.PRICES, 100, b -> {
+          seen.add(b.size());
+          if (seen.size() == 3) {
+            throw new IllegalStateException("consumer gave up");
+          }
+        }));
+    assertEquals("consumer gave up", stop.getMessage());
+    assertEquals(List.of(100, 100, 100), seen, "no batch after the failure");
+    assertEquals(sorted, scan(Stage.NORMALIZE, key, 1_000, new ArrayList<>()));
+
+    List<CanonicalRecord> loads = new ArrayList<>();
+    for (int h = 0; h < 24; h++) {
+      loads.add(Rows.load("caiso", "scan_it", h % 2 == 0 ? "PGE-TAC" : "SCE-TAC", T0.plusSeconds(3600L * (23 - h)), 1000.5 + h, 3));
+    }
+    try (var w = wh.openStaging(Stage.NORMALIZE, key, RecordKind.LOAD)) {
+      w.write(loads);
+      w.commit();
+    }
+    List<CanonicalRecord> back = new ArrayList<>();
+    wh.scanStaging(Stage.NORMALIZE, key, RecordKind.LOAD, 10, back::addAll);
+    assertEquals(loads.stream().sorted(java.util.Comparator.comparing(CanonicalRecord::subject)
+        .thenComparing(CanonicalRecord::intervalStart)).toList(), back, "load rows (published_at set) too");
+    assertEquals(rows.size(), wh.readStaging(Stage.NORMALIZE, key, RecordKind.PRICES).size(), "kinds apart");
+  }
+
+  @Test
+  void upsertSilverFromStagingIsOneServerSideInsertKeepingTheLatestVersionPerNaturalKey() {
+    IntervalKey key = Rows.key("caiso", "upsert_it", T0, T0.plusSeconds(3600));
+    IntervalKey neighbour = Rows.key("caiso", "upsert_it", T0.plusSeconds(3600), T0.plusSeconds(7200));
+    List<CanonicalRecord> other = List.of(Rows.price("caiso", "upsert_it", "NODE_0", T0.plusSeconds(3600), 77, 1));
+    wh.upsertSilver(RecordKind.PRICES, other);
+    assertEquals(0, wh.upsertSilverFromStaging(key, RecordKind.PRICES, 8192), "nothing enriched yet");
+
+    List<CanonicalRecord> v100 = prices(key, 600, 100, 8);
+    wh.replaceStaging(Stage.ENRICH, key, RecordKind.PRICES, v100);
+    wh.replaceStaging(Stage.NORMALIZE, key, RecordKind.PRICES, prices(key, 12, 555, 9)); // not what load reads
+    assertEquals(600, wh.upsertSilverFromStaging(key, RecordKind.PRICES, 8192));
+    assertEquals(v100.stream().sorted(NATURAL_KEY).toList(), wh.readSilver(key, RecordKind.PRICES));
+    assertEquals(600, wh.upsertSilverFromStaging(key, RecordKind.PRICES, 8192), "a same-version re-run");
+    assertEquals(v100.stream().sorted(NATURAL_KEY).toList(), wh.readSilver(key, RecordKind.PRICES), "idempotent");
+    assertEquals("600", count("silver_prices FINAL WHERE dataset = 'upsert_it' AND interval_start_utc < "
+        + Sql.time(T0.plusSeconds(3600))));
+
+    // a revision (higher version) of part of the interval replaces those rows only
+    List<CanonicalRecord> v101 = prices(key, 240, 101, 10);
+    wh.replaceStaging(Stage.ENRICH, key, RecordKind.PRICES, v101);
+    assertEquals(240, wh.upsertSilverFromStaging(key, RecordKind.PRICES, 8192));
+    Map<String, CanonicalRecord> expected = new HashMap<>();
+    v100.forEach(r -> expected.put(r.naturalKey(), r));
+    v101.forEach(r -> expected.put(r.naturalKey(), r));
+    // an older version loaded late never replaces a newer one
+    wh.replaceStaging(Stage.ENRICH, key, RecordKind.PRICES, prices(key, 600, 99, 11));
+    assertEquals(600, wh.upsertSilverFromStaging(key, RecordKind.PRICES, 8192));
+    assertEquals(expected.values().stream().sorted(NATURAL_KEY).toList(), wh.readSilver(key, RecordKind.PRICES));
+    assertEquals(other, wh.readSilver(neighbour, RecordKind.PRICES), "another interval key untouched");
+  }
+
+  @Test
+  void aGenerationStoredTwiceByARetriedInsertIsReadAndUpsertedOnce() {
+    IntervalKey key = Rows.key("caiso", "dup_it", T0, T0.plusSeconds(3600));
+    List<CanonicalRecord> rows = prices(key, 240, 50, 14);
+    wh.replaceStaging(Stage.ENRICH, key, RecordKind.PRICES, rows);
+    // what a retry after a lost answer leaves: the same block (same generation, same row_no) twice
+    try (ClickHouseGateway g = config.open()) {
+      g.execute("duplicate a block", "INSERT INTO " + DB + ".stg_prices SELECT * FROM " + DB + ".stg_prices WHERE dataset = 'dup_it'");
+    }
+    assertEquals("480", count("stg_prices WHERE dataset = 'dup_it'"));
+    List<Integer> sizes = new ArrayList<>();
+    assertEquals(rows.stream().sorted(NATURAL_KEY).toList(), scan(Stage.ENRICH, key, 100, sizes), "each row once");
+    assertEquals(List.of(100, 100, 40), sizes);
+    assertEquals(240, wh.upsertSilverFromStaging(key, RecordKind.PRICES, 8192));
+    assertEquals(rows.stream().sorted(NATURAL_KEY).toList(), wh.readSilver(key, RecordKind.PRICES));
+  }
+
+  @Test
+  void loadUpsertsTheGenerationItsGateScannedNotOneCommittedAfterwards() {
+    IntervalKey key = Rows.key("caiso", "pinned_it", T0, T0.plusSeconds(3600));
+    List<CanonicalRecord> gated = prices(key, 48, 300, 12);
+    wh.replaceStaging(Stage.ENRICH, key, RecordKind.PRICES, gated);
+    try (ClickHouseWarehouse loadProcess = ClickHouseWarehouse.open(config)) {
+      List<CanonicalRecord> seen = new ArrayList<>();
+      loadProcess.scanStaging(Stage.ENRICH, key, RecordKind.PRICES, 8192, seen::addAll);
+      assertEquals(48, seen.size());
+      wh.replaceStaging(Stage.ENRICH, key, RecordKind.PRICES, prices(key, 12, 400, 13)); // an enrich re-run meanwhile
+      assertEquals(48, loadProcess.upsertSilverFromStaging(key, RecordKind.PRICES, 8192));
+    }
+    assertEquals(gated.stream().sorted(NATURAL_KEY).toList(), wh.readSilver(key, RecordKind.PRICES));
+  }
+
   @Test
   void silverKeepsTheGreatestVersionPerNaturalKeyAndARewriteAddsNoVisibleRow() {
     IntervalKey key = Rows.key("caiso", "silver_it", T0, T0.plusSeconds(3600));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carbon254.ingest.core.UsageException;
 import java.io.ByteArrayInputStream;
@@ -13,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** RowBinary writing, TabSeparated reading and the literal guard, byte by byte. */
+/** RowBinary writing and reading, TabSeparated reading and the literal guard, byte by byte. */
 class WireFormatsTest {
   @Test
   void rowBinaryEncodesLittleEndianVarintStringsAndNullFlags() throws Exception {
@@ -34,6 +35,65 @@ class WireFormatsTest {
     assertEquals(25 + 200, b.length);
     assertThrows(IllegalArgumentException.class, () -> w.uint64(-1));
     assertThrows(IllegalArgumentException.class, () -> w.dateTime(Instant.parse("1960-01-01T00:00:00Z")));
+  }
+
+  /** A stream that hands out at most {@code step} bytes per read, so values straddle every buffer boundary. */
+  private static java.io.InputStream trickle(byte[] b, int step) {
+    return new java.io.FilterInputStream(new ByteArrayInputStream(b)) {
+      @Override
+      public int read(byte[] buf, int off, int len) throws java.io.IOException {
+        return super.read(buf, off, Math.min(len, step));
+      }
+    };
+  }
+
+  @Test
+  void rowBinaryReadsBackWhatWasWrittenWhateverTheChunkingAndSharesRepeatedTexts() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RowBinary w = new RowBinary(out);
+    String big = "x".repeat(70_000) + "é"; // longer than the reader's 64 KiB buffer
+    for (int i = 0; i < 3_000; i++) {
+      w.string(i % 1000 == 999 ? big : "node_" + (i / 10));
+      w.uint64(Long.MAX_VALUE - i);
+      w.float64(i == 7 ? Double.NaN : i * -0.5);
+      w.dateTime(Instant.ofEpochSecond(1_730_620_800L + i));
+      if (w.present(i % 3 == 0 ? null : "Zürich")) {
+        w.string("Zürich");
+      }
+      w.uint8(i % 2);
+    }
+    byte[] bytes = out.toByteArray();
+    for (int step : new int[] {1, 7, 4096, bytes.length}) {
+      RowBinaryReader r = new RowBinaryReader(trickle(bytes, step));
+      String prev = null;
+      String prevCity = null;
+      int shared = 0;
+      for (int i = 0; i < 3_000; i++) {
+        String s = r.string(prev);
+        assertEquals(i % 1000 == 999 ? big : "node_" + (i / 10), s, "row " + i + " step " + step);
+        shared += s == prev ? 1 : 0;
+        prev = s;
+        assertEquals(Long.MAX_VALUE - i, r.uint64());
+        double d = r.float64();
+        assertEquals(i == 7 ? Double.doubleToRawLongBits(Double.NaN) : Double.doubleToRawLongBits(i * -0.5),
+            Double.doubleToRawLongBits(d));
+        assertEquals(1_730_620_800L + i, r.uint32());
+        if (r.present()) {
+          String city = r.string(prevCity);
+          assertEquals("Zürich", city);
+          prevCity = city;
+        } else {
+          assertEquals(0, i % 3);
+        }
+        assertEquals(i % 2, r.uint8());
+      }
+      assertTrue(r.atEnd(), "step " + step);
+      assertTrue(shared > 2_000, "repeated texts share one String: " + shared);
+    }
+    // a stream that ends inside a row is an error, never a short row
+    RowBinaryReader cut = new RowBinaryReader(new ByteArrayInputStream(java.util.Arrays.copyOf(bytes, 10)));
+    cut.string(null);
+    assertThrows(java.io.EOFException.class, cut::uint64);
   }
 
   @Test

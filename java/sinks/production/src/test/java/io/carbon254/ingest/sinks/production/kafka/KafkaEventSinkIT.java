@@ -86,6 +86,123 @@ class KafkaEventSinkIT {
     assertTrue(seen.values().stream().allMatch(n -> n == 2), "each id exactly once per run");
   }
 
+  private static List<Event> events(IntervalKey key, String topic, int n) {
+    List<Event> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      CanonicalRecord r = Rows.price(key.market(), key.dataset(), "NODE_" + (i % 100), T0.plusSeconds(300L * (i / 100)), i * 0.25, 7);
+      events.add(EventFactory.record(topic, r, Map.of("ingest.run_id", "run-spool")));
+    }
+    return events;
+  }
+
+  private static List<java.nio.file.Path> spoolFiles(java.nio.file.Path dir) throws Exception {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var s = java.nio.file.Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(EventSpool.PREFIX)).toList();
+    }
+  }
+
+  private static boolean topicExists(KafkaSettings settings, String topic) throws Exception {
+    try (Admin admin = Admin.create(settings.common())) {
+      return admin.listTopics().names().get().contains(topic);
+    }
+  }
+
+  @Test
+  void aStageWritersEventsAreSpooledAndReachKafkaOnlyOnCommit() throws Exception {
+    java.nio.file.Path spoolDir = java.nio.file.Files.createTempDirectory("kafka-spool-it");
+    IntervalKey key = Rows.key("itspool" + RUN, "lmp_rt_5min", T0, T0.plusSeconds(3600));
+    String topic = EventFactory.topic(Stage.ENRICH, key);
+    List<Event> events = events(key, topic, 3_000);
+    KafkaSettings settings = KafkaSettings.from(config(Map.of("KAFKA_SPOOL_DIR", spoolDir.toString())));
+    try (KafkaEventSink sink = new KafkaEventSink(settings, new SchemaRegistryClient(Servers.registry(), Duration.ofSeconds(5), 2));
+        var w = sink.open(topic, key)) {
+      for (int from = 0; from < events.size(); from += 1_000) {
+        w.append(events.subList(from, from + 1_000));
+      }
+      List<java.nio.file.Path> spooled = spoolFiles(spoolDir);
+      assertEquals(1, spooled.size(), "one spool file while the stage runs");
+      assertTrue(java.nio.file.Files.size(spooled.get(0)) > 3_000L * 100, "the encoded records are in the file");
+      assertFalse(topicExists(settings, topic), "nothing sent (not even the topic created) before the commit");
+      w.commit();
+      assertTrue(spoolFiles(spoolDir).isEmpty(), "the spool is deleted once sent");
+    }
+    List<ConsumerRecord<byte[], byte[]>> got = consumeAll(topic, 3_000);
+    assertEquals(3_000, got.size());
+    SchemaRegistryClient consumerSide = new SchemaRegistryClient(Servers.registry(), Duration.ofSeconds(5), 2);
+    Map<String, Event> byId = new HashMap<>();
+    events.forEach(e -> byId.put(e.id(), e));
+    for (ConsumerRecord<byte[], byte[]> r : got) {
+      Event sent = byId.remove(header(r, KafkaEventSink.HEADER_EVENT_ID));
+      assertTrue(sent != null, "a spooled id, once");
+      assertEquals(sent.key(), new String(r.key(), StandardCharsets.UTF_8));
+      assertEquals("run-spool", header(r, "ingest.run_id"));
+      assertTrue(TraceContext.valid(header(r, KafkaEventSink.HEADER_TRACEPARENT)));
+      Map<String, Object> fields = AvroCodec.fields(WireFormat.decode(r.value(), consumerSide::schemaById, null));
+      assertEquals(sent.id(), fields.get("event_id"));
+      assertEquals(sent.fields().get("price"), fields.get("price"));
+    }
+    assertTrue(byId.isEmpty(), "every event arrived");
+  }
+
+  @Test
+  void aWriterClosedWithoutCommitSendsNothingAndDeletesItsSpool() throws Exception {
+    java.nio.file.Path spoolDir = java.nio.file.Files.createTempDirectory("kafka-spool-it");
+    IntervalKey key = Rows.key("itnocommit" + RUN, "lmp_rt_5min", T0, T0.plusSeconds(3600));
+    String topic = EventFactory.topic(Stage.NORMALIZE, key);
+    KafkaSettings settings = KafkaSettings.from(config(Map.of("KAFKA_SPOOL_DIR", spoolDir.toString())));
+    try (KafkaEventSink sink = new KafkaEventSink(settings, new SchemaRegistryClient(Servers.registry(), Duration.ofSeconds(5), 2))) {
+      try (var w = sink.open(topic, key)) {
+        w.append(events(key, topic, 500));
+        assertEquals(1, spoolFiles(spoolDir).size());
+        // the warehouse write failed: the stage closes the writer without committing
+      }
+      assertTrue(spoolFiles(spoolDir).isEmpty(), "spool deleted");
+      assertFalse(topicExists(settings, topic), "nothing sent");
+      // an append after close is a bug, not a silent send
+      var w = sink.open(topic, key);
+      w.close();
+      assertThrows(IllegalStateException.class, () -> w.append(events(key, topic, 1)));
+      assertThrows(IllegalStateException.class, w::commit);
+    }
+    assertFalse(topicExists(settings, topic));
+  }
+
+  @Test
+  void theNextSpoolRemovesTheSpoolOfAWriterThatIsGoneButNotALiveOnes() throws Exception {
+    java.nio.file.Path spoolDir = java.nio.file.Files.createTempDirectory("kafka-spool-it");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    long deadPid = gone.pid();
+    java.nio.file.Path orphan = spoolDir.resolve(EventSpool.PREFIX + deadPid + "-123.tmp");
+    java.nio.file.Files.write(orphan, new byte[1024]);
+    long me = ProcessHandle.current().pid();
+    java.nio.file.Path live = spoolDir.resolve(EventSpool.PREFIX + me + "-456.tmp"); // this process, written now
+    java.nio.file.Files.write(live, new byte[16]);
+    java.nio.file.Path reused = spoolDir.resolve(EventSpool.PREFIX + me + "-789.tmp"); // this pid, but before it started
+    java.nio.file.Files.write(reused, new byte[16]);
+    java.time.Instant started = ProcessHandle.current().info().startInstant().orElseThrow();
+    java.nio.file.Files.setLastModifiedTime(reused, java.nio.file.attribute.FileTime.from(started.minusSeconds(3600)));
+    java.nio.file.Path other = spoolDir.resolve("unrelated.tmp");
+    java.nio.file.Files.write(other, new byte[1]);
+
+    IntervalKey key = Rows.key("itorphan" + RUN, "lmp_rt_5min", T0, T0.plusSeconds(3600));
+    String topic = EventFactory.topic(Stage.NORMALIZE, key);
+    KafkaSettings settings = KafkaSettings.from(config(Map.of("KAFKA_SPOOL_DIR", spoolDir.toString())));
+    try (KafkaEventSink sink = new KafkaEventSink(settings, new SchemaRegistryClient(Servers.registry(), Duration.ofSeconds(5), 2));
+        var w = sink.open(topic, key)) {
+      w.append(events(key, topic, 10));
+      assertFalse(java.nio.file.Files.exists(orphan), "a dead writer's spool is removed");
+      assertFalse(java.nio.file.Files.exists(reused), "a spool older than the process now holding its pid is removed");
+      assertTrue(java.nio.file.Files.exists(live), "a live writer's spool is kept");
+      assertTrue(java.nio.file.Files.exists(other), "files that are not spools are not touched");
+      assertEquals(2, spoolFiles(spoolDir).size(), "the live one and this writer's own");
+    }
+    assertEquals(List.of(live), spoolFiles(spoolDir));
+  }
+
   @Test
   void anUnreachableBrokerFailsWithExit3NamingTheBootstrapServersWithinTheDeliveryTimeout() throws Exception {
     int port;
