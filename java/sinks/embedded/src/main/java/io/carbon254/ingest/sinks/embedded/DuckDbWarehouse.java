@@ -127,9 +127,6 @@ public final class DuckDbWarehouse implements Warehouse {
         if (readOnly) {
           p.setProperty("duckdb.read_only", "true");
         }
-        // Results are handed over chunk by chunk instead of materialized whole (a stage's scan of a
-        // 10,000-node day would otherwise sit in native memory).
-        p.setProperty(org.duckdb.DuckDBDriver.JDBC_STREAM_RESULTS, "true");
         // DuckDB's own memory (buffer pool, sort and insert buffers) is bounded; beyond it DuckDB
         // spills to a temp directory beside the file. Part of the task's memory budget (ADR 0007).
         p.setProperty("memory_limit", memoryLimit);
@@ -954,76 +951,120 @@ public final class DuckDbWarehouse implements Warehouse {
   /**
    * Rows of a table for the key, handed over in batches of at most {@code batchSize}: in
    * natural-key order when {@code ordered} (reads for people and tests), else in the order they were
-   * written (a stage's scan of staging: a sort of the interval would cost more than the stage). The read streams (DuckDB hands the result over chunk by chunk, not materialized)
-   * on a second connection to the same database, so a stage can append its output through the
-   * first one while it reads; cells are read with typed getters, timestamps as epoch microseconds.
+   * written (a stage's scan of staging: a sort of the interval would cost more than the stage), in
+   * pages by rowid range. Reads go through a second connection to the same
+   * database, so a stage can append its output through the first one while it reads; cells are read
+   * with typed getters, timestamps as epoch microseconds.
    */
   private void scan(RecordKind kind, String table, String extraWhere, String extraParam, IntervalKey key, int batchSize,
       boolean ordered, io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
     List<Column> c = kind.columns();
     String cols = c.stream().map(col -> col.type() == io.carbon254.ingest.core.record.ColumnType.TIMESTAMP ? "epoch_us(" + col.name() + ")" : col.name())
         .collect(Collectors.joining(", "));
-    String sql = "SELECT " + cols + " FROM " + table + " WHERE " + extraWhere
-        + "market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?"
-        + (ordered ? " ORDER BY " + String.join(", ", kind.naturalKey()) : "");
+    String where = " WHERE " + extraWhere + "market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?";
     io.carbon254.ingest.core.record.ColumnType[] types = c.stream().map(Column::type).toArray(io.carbon254.ingest.core.record.ColumnType[]::new);
-    try (PreparedStatement ps = reader().prepareStatement(sql)) {
-      int i = 1;
-      if (extraParam != null) {
-        ps.setString(i++, extraParam);
+    Map<String, String> strings = new HashMap<>();
+    try {
+      if (ordered) { // one query, sorted (reads for people and tests: they return a list anyway)
+        try (PreparedStatement ps = reader().prepareStatement("SELECT " + cols + " FROM " + table + where + " ORDER BY "
+            + String.join(", ", kind.naturalKey()))) {
+          bindScan(ps, extraParam, key);
+          readPage(ps, kind, types, strings, batchSize, out);
+        }
+        return;
       }
-      bindKey(ps, key, i);
-      List<CanonicalRecord> batch = new ArrayList<>(Math.min(batchSize, 8192));
-      Map<String, String> strings = new HashMap<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Object[] v = new Object[types.length];
-          for (int j = 0; j < v.length; j++) {
-            int col = j + 1;
-            v[j] = switch (types[j]) {
-              case STRING -> {
-                String t = rs.getString(col);
-                yield t == null ? null : strings.size() < 65536 ? strings.computeIfAbsent(t, x -> x) : t;
-              }
-              case DOUBLE -> {
-                double d = rs.getDouble(col);
-                yield rs.wasNull() ? null : d;
-              }
-              case LONG -> {
-                long l = rs.getLong(col);
-                yield rs.wasNull() ? null : l;
-              }
-              case BOOLEAN -> {
-                boolean b = rs.getBoolean(col);
-                yield rs.wasNull() ? null : b;
-              }
-              case TIMESTAMP -> {
-                long us = rs.getLong(col);
-                yield rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
-              }
-            };
+      // Pages by rowid range, each a query of its own: no result stays open while the stage appends
+      // through the other connection (a streaming result there stalled the Appender), and no more
+      // than a page is held, whatever the interval. Rows come in the order they were written.
+      long lo;
+      long hi;
+      try (PreparedStatement ps = reader().prepareStatement("SELECT min(rowid), max(rowid) FROM " + table + where)) {
+        bindScan(ps, extraParam, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          lo = rs.getLong(1);
+          if (rs.wasNull()) {
+            return; // no rows
           }
-          batch.add(kind.fromValues(v));
-          if (batch.size() >= batchSize) {
-            out.accept(batch);
-            batch = new ArrayList<>(Math.min(batchSize, 8192));
-          }
+          hi = rs.getLong(2);
         }
       }
-      if (!batch.isEmpty()) {
-        out.accept(batch);
+      long span = Math.max(1024, batchSize == Integer.MAX_VALUE ? 65536 : batchSize * 2L);
+      try (PreparedStatement ps = reader().prepareStatement("SELECT " + cols + " FROM " + table + where
+          + " AND rowid >= ? AND rowid < ?")) {
+        for (long from = lo; from <= hi; from += span) {
+          int at = bindScan(ps, extraParam, key);
+          ps.setLong(at, from);
+          ps.setLong(at + 1, from + span);
+          readPage(ps, kind, types, strings, batchSize, out);
+        }
       }
     } catch (SQLException e) {
       throw fail("read " + table, e);
     }
   }
 
+  private static int bindScan(PreparedStatement ps, String extraParam, IntervalKey key) throws SQLException {
+    int i = 1;
+    if (extraParam != null) {
+      ps.setString(i++, extraParam);
+    }
+    bindKey(ps, key, i);
+    return i + 4;
+  }
+
+  /** Reads one result into batches of at most {@code batchSize} for {@code out}. */
+  private static void readPage(PreparedStatement ps, RecordKind kind, io.carbon254.ingest.core.record.ColumnType[] types,
+      Map<String, String> strings, int batchSize, io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out)
+      throws SQLException {
+    List<CanonicalRecord> batch = new ArrayList<>(Math.min(batchSize, 8192));
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        Object[] v = new Object[types.length];
+        for (int j = 0; j < v.length; j++) {
+          int col = j + 1;
+          v[j] = switch (types[j]) {
+            case STRING -> {
+              String t = rs.getString(col);
+              yield t == null ? null : strings.size() < 65536 ? strings.computeIfAbsent(t, x -> x) : t;
+            }
+            case DOUBLE -> {
+              double d = rs.getDouble(col);
+              yield rs.wasNull() ? null : d;
+            }
+            case LONG -> {
+              long l = rs.getLong(col);
+              yield rs.wasNull() ? null : l;
+            }
+            case BOOLEAN -> {
+              boolean b = rs.getBoolean(col);
+              yield rs.wasNull() ? null : b;
+            }
+            case TIMESTAMP -> {
+              long us = rs.getLong(col);
+              yield rs.wasNull() ? null : Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1_000L);
+            }
+          };
+        }
+        batch.add(kind.fromValues(v));
+        if (batch.size() >= batchSize) {
+          out.accept(batch);
+          batch = new ArrayList<>(Math.min(batchSize, 8192));
+        }
+      }
+    }
+    if (!batch.isEmpty()) {
+      out.accept(batch);
+    }
+  }
+
+
   private Connection reader;
 
-  /** A second connection to the same database, streaming its results (see {@link #scan}). */
+  /** A second connection to the same database, for the stages' reads while they write (see {@link #scan}). */
   private Connection reader() throws SQLException {
     if (reader == null) {
-      reader = conn().unwrap(DuckDBConnection.class).duplicate(); // same database, same settings (streaming results)
+      reader = conn().unwrap(DuckDBConnection.class).duplicate(); // same database
       // duplicate() copies the writer's transaction mode (off while a staging write is open): each
       // read must be its own transaction, or a later read would not see what the writer committed since
       reader.setAutoCommit(true);
