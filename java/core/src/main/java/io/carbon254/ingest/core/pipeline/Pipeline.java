@@ -193,7 +193,7 @@ public final class Pipeline {
    * connector, saying why.
    */
   public StageResult normalize() {
-    List<RawPayload> payloads = warehouse.latestBronze(key);
+    List<RawPayload> payloads = warehouse.latestBronzeHeads(key); // bodies read one at a time below
     if (payloads.isEmpty()) {
       throw new UsageException(key + ": no Bronze payload for this interval; run `ingest fetch` first");
     }
@@ -231,7 +231,7 @@ public final class Pipeline {
           };
         }) : new Batches(staging, ev, topic)) {
       for (int i = 0; i < payloads.size(); i++) {
-        RawPayload p = payloads.get(i);
+        RawPayload p = warehouse.withBody(payloads.get(i));
         int index = i;
         dataset.parse(p, r -> {
           parsed[0]++;

@@ -30,6 +30,19 @@ public interface Warehouse extends AutoCloseable {
   /** For each part of the interval key, the most recently fetched payload. Empty if never fetched. */
   List<RawPayload> latestBronze(IntervalKey key);
 
+  /**
+   * {@link #latestBronze} whose bodies may be left out (empty) until {@link #withBody} reads them, so
+   * a stage holds one payload's bytes at a time. This default reads them all at once.
+   */
+  default List<RawPayload> latestBronzeHeads(IntervalKey key) {
+    return latestBronze(key);
+  }
+
+  /** A payload of {@link #latestBronzeHeads} with its body. This default: the head as it is (it has its body). */
+  default RawPayload withBody(RawPayload head) {
+    return head;
+  }
+
   /** Replaces the staging rows a stage wrote for this interval key (delete + insert, atomically where the engine allows). */
   void replaceStaging(Stage stage, IntervalKey key, RecordKind kind, List<CanonicalRecord> rows);
 

@@ -407,8 +407,16 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public List<RawPayload> latestBronze(IntervalKey key) {
-    String sql = "SELECT payload_id, part, url, content_type, http_status, sha256, fetched_at, body FROM ("
-        + LATEST_PER_PART + ") WHERE rn = 1 ORDER BY part";
+    return latestBronzeHeads(key).stream().map(this::withBody).toList();
+  }
+
+  /** The latest payload of each part without its body: the bodies are read one at a time ({@link #withBody}). */
+  @Override
+  public List<RawPayload> latestBronzeHeads(IntervalKey key) {
+    String sql = "SELECT payload_id, part, url, content_type, http_status, sha256, fetched_at FROM ("
+        + "SELECT payload_id, part, url, content_type, http_status, sha256, fetched_at, row_number() OVER (PARTITION BY part"
+        + " ORDER BY last_fetched_at DESC, fetched_at DESC) AS rn FROM bronze_payloads"
+        + " WHERE market = ? AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ?) WHERE rn = 1 ORDER BY part";
     try {
       PreparedStatement ps = ps(sql);
       bindKey(ps, key, 1);
@@ -416,10 +424,29 @@ public final class DuckDbWarehouse implements Warehouse {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new RawPayload(rs.getString(1), key, rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-              rs.getBytes(8), rs.getString(6), instant(rs.getObject(7))));
+              new byte[0], rs.getString(6), instant(rs.getObject(7))));
         }
       }
       return out;
+    } catch (SQLException e) {
+      throw fail("read Bronze", e);
+    }
+  }
+
+  @Override
+  public RawPayload withBody(RawPayload head) {
+    // through the reader connection: normalize reads the next body while its writer thread appends on the other
+    try (PreparedStatement ps = reader().prepareStatement("SELECT body FROM bronze_payloads WHERE payload_id = ? AND market = ?"
+        + " AND dataset = ? AND interval_start_utc = ? AND interval_end_utc = ? LIMIT 1")) {
+      ps.setString(1, head.payloadId());
+      bindKey(ps, head.key(), 2);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("Bronze payload " + head.payloadId() + " vanished while it was read");
+        }
+        return new RawPayload(head.payloadId(), head.key(), head.part(), head.url(), head.contentType(), head.httpStatus(),
+            rs.getBytes(1), head.sha256(), head.fetchedAt());
+      }
     } catch (SQLException e) {
       throw fail("read Bronze", e);
     }
