@@ -121,6 +121,10 @@ class CliChecksTest {
         "2024-11-03T09:00:00Z"));
     assertEquals(ExitCodes.USAGE, spacing.exit(), spacing.err());
     assertTrue(spacing.err().contains("INGEST_CAISO_REQUEST_SPACING: 'soon'"), spacing.err());
+    Outcome memory = cli(env(home, "INGEST_DUCKDB_MEMORY_LIMIT", "lots"), stage("normalize", "lmp_rt_5min", "2024-11-03T08:00:00Z",
+        "2024-11-03T09:00:00Z"));
+    assertEquals(ExitCodes.USAGE, memory.exit(), memory.err());
+    assertTrue(memory.err().contains("INGEST_DUCKDB_MEMORY_LIMIT 'lots' is not a size like 128MB"), memory.err());
   }
 
   @Test
