@@ -19,8 +19,10 @@ RUNNERS = ("kubernetes", "local")
 EXIT_NOT_PUBLISHED = 99
 # The image's ENTRYPOINT (Dockerfile.task): heap sized from the pod's memory limit.
 POD_CMDS = [
-    "java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:MaxNewSize=64m",
-    "-XX:SharedArchiveFile=/app/ingest.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-jar", "/app/ingest.jar",
+    "java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
+    "-XX:+UseSerialGC", "-XX:NewSize=96m", "-XX:MaxNewSize=96m", "-XX:SurvivorRatio=2",
+    "-XX:SharedArchiveFile=/app/ingest.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+    "-jar", "/app/ingest.jar",
 ]  # fmt: skip
 POD_SUMMARY_FILE = "/airflow/xcom/return.json"
 
