@@ -79,7 +79,7 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   /** DuckDB's memory limit unless {@code INGEST_DUCKDB_MEMORY_LIMIT} says otherwise. */
-  public static final String DEFAULT_MEMORY_LIMIT = "64MB";
+  public static final String DEFAULT_MEMORY_LIMIT = "128MB";
 
   /** DuckDB's memory limit (e.g. {@code 128MB}, {@code 1GB}); set before the first use. */
   public DuckDbWarehouse memoryLimit(String limit) {
