@@ -52,12 +52,28 @@ class RecordDatumWriterTest {
     return out.toByteArray();
   }
 
+  /** The id as defined: UUID of topic, natural key, version and the first 8 bytes of the SHA-256 of every value's text. */
+  private static String referenceId(String topic, CanonicalRecord r) {
+    StringBuilder sb = new StringBuilder();
+    for (Object o : r.values()) {
+      sb.append(io.carbon254.ingest.core.record.InstantText.valueOf(o)).append('\u001f');
+    }
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String digest = java.util.HexFormat.of().formatHex(h, 0, 8);
+      return EventFactory.deterministicId(topic, r.naturalKey() + "|" + r.version() + "|" + digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void sameBytesAndIdsAsTheGenericPath() throws IOException {
     String topic = "normalized.caiso.lmp_rt_5min";
     for (CanonicalRecord r : records()) {
       Event e = EventFactory.record(topic, r, Map.of());
       assertEquals(e.id(), EventFactory.recordId(topic, r, r.values()), "id of " + r);
+      assertEquals(referenceId(topic, r), e.id(), "the id's definition: " + r);
       assertArrayEquals(generic(e), direct(topic, r), "bytes of " + r);
     }
   }

@@ -50,7 +50,7 @@ public final class EventFactory {
     Object[] v = r.values();
     Map<String, Object> f = new LinkedHashMap<>();
     String nk = r.kind().naturalKeyOf(v);
-    f.put("event_id", deterministicId(topic, nk + "|" + r.version() + "|" + contentDigest(v)));
+    f.put("event_id", recordId(topic, r, v));
     for (int i = 0; i < cols.size(); i++) {
       f.put(cols.get(i).name(), v[i]);
     }
@@ -100,14 +100,7 @@ public final class EventFactory {
     return md.digest();
   }
 
-  static String contentDigest(Object[] values) {
-    StringBuilder sb = new StringBuilder(256);
-    for (Object o : values) {
-      sb.append(io.carbon254.ingest.core.record.InstantText.valueOf(o)).append('\u001f');
-    }
-    // the first 16 hex digits of the SHA-256: the first 8 bytes
-    return HEX.formatHex(digest(sb.toString()), 0, 8);
-  }
+
 
   private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
