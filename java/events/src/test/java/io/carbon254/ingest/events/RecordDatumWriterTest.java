@@ -89,4 +89,19 @@ class RecordDatumWriterTest {
         p.unit(), p.provenance(), null);
     assertNotEquals(id, EventFactory.recordId("normalized.caiso.lmp_rt_5min", changed, changed.values()));
   }
+
+  @Test
+  void idsOfManyInstantsAndValuesMatchTheDefinition() {
+    // More instants than the per-thread instant cache holds (colliding slots), and doubles whose
+    // text is unusual (exponents, negative zero, extremes).
+    double[] prices = {0.0, -0.0, 1e-7, 12345678.9, -1.0E10, Double.MIN_VALUE, Double.MAX_VALUE, 31.499999999999996};
+    String topic = "enriched.caiso.lmp_rt_5min";
+    for (int i = 0; i < 3000; i++) {
+      Instant start = T0.plusSeconds(300L * i + (i % 7 == 0 ? 512L * 300 : 0)).plusNanos(i % 5 == 0 ? 1_000_000L * i : 0);
+      PriceRecord r = new PriceRecord("caiso", "lmp_rt_5min", "RT", "LMP", "N" + (i % 11), i % 3 == 0 ? "Zürich" : null, "node",
+          start, start.plusSeconds(300), prices[i % prices.length], i % 2 == 0 ? null : (double) i, null, null, null, "USD", "MWh",
+          i % 4 == 0 ? PUBLISHED : PROV, i % 6 == 0 ? ENRICH : null);
+      assertEquals(referenceId(topic, r), EventFactory.recordId(topic, r, r.values()), "id of " + r);
+    }
+  }
 }

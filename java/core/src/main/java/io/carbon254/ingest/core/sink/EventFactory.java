@@ -6,6 +6,7 @@ import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.Column;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
@@ -63,55 +64,97 @@ public final class EventFactory {
    * every row).
    */
   public static String recordId(String topic, CanonicalRecord r, Object[] v) {
-    StringBuilder sb = TEXT.get();
+    Scratch s = SCRATCH.get();
+    StringBuilder sb = s.text;
     sb.setLength(0);
     for (Object o : v) {
-      sb.append(io.carbon254.ingest.core.record.InstantText.valueOf(o)).append('\u001f');
+      // Each value as String.valueOf gives it (instants as Instant.toString), without the String.
+      switch (o) {
+        case null -> sb.append("null");
+        case Instant t -> sb.append(s.instant(t));
+        case Double d -> sb.append(d.doubleValue());
+        case Long l -> sb.append(l.longValue());
+        case String str -> sb.append(str);
+        default -> sb.append(o);
+      }
+      sb.append('\u001f');
     }
-    byte[] content = digest(sb);
+    byte[] content = s.digest(sb, s.content);
     sb.setLength(0);
     sb.append(topic).append('\u0000');
     r.kind().appendNaturalKey(sb, v);
     sb.append('|').append(r.version()).append('|');
     HEX.formatHex(sb, content, 0, 8);
-    return uuid(digest(sb));
+    return uuid(s.digest(sb, s.id));
   }
 
-  private static final ThreadLocal<StringBuilder> TEXT = ThreadLocal.withInitial(() -> new StringBuilder(512));
-  private static final ThreadLocal<byte[][]> BYTES = ThreadLocal.withInitial(() -> new byte[][] {new byte[1024]});
+  /** Per-thread buffers of {@link #recordId}: one lookup per row instead of one per buffer. */
+  private static final class Scratch {
+    final StringBuilder text = new StringBuilder(512);
+    final MessageDigest md = sha256();
+    final byte[] content = new byte[32];
+    final byte[] id = new byte[32];
+    byte[] bytes = new byte[1024];
+    // The few hundred instants of an interval, direct-mapped: the same text as Instant.toString().
+    final Instant[] instants = new Instant[512];
+    final String[] texts = new String[512];
 
-  /** SHA-256 of the UTF-8 of {@code sb}; ASCII (the usual case) is encoded into a reused buffer. */
-  private static byte[] digest(CharSequence sb) {
-    int n = sb.length();
-    byte[][] holder = BYTES.get();
-    byte[] buf = holder[0];
-    if (buf.length < n) {
-      buf = holder[0] = new byte[Math.max(n, buf.length * 2)];
-    }
-    for (int i = 0; i < n; i++) {
-      char c = sb.charAt(i);
-      if (c >= 0x80) {
-        return digest(sb.toString());
+    String instant(Instant t) {
+      long e = t.getEpochSecond();
+      int h = (int) (e ^ (e >>> 9) ^ (e >>> 32) ^ t.getNano()) & 511;
+      if (t.equals(instants[h])) {
+        return texts[h];
       }
-      buf[i] = (byte) c;
+      String text = t.toString();
+      instants[h] = t;
+      texts[h] = text;
+      return text;
     }
-    MessageDigest md = SHA256.get();
-    md.update(buf, 0, n);
-    return md.digest();
+
+    /** SHA-256 of the UTF-8 of {@code sb} into {@code out}; ASCII (the usual case) through a reused buffer. */
+    byte[] digest(CharSequence sb, byte[] out) {
+      int n = sb.length();
+      if (bytes.length < n) {
+        bytes = new byte[Math.max(n, bytes.length * 2)];
+      }
+      byte[] buf = bytes;
+      for (int i = 0; i < n; i++) {
+        char c = sb.charAt(i);
+        if (c >= 0x80) {
+          byte[] utf8 = sb.toString().getBytes(StandardCharsets.UTF_8);
+          md.update(utf8, 0, utf8.length);
+          return finish(out);
+        }
+        buf[i] = (byte) c;
+      }
+      md.update(buf, 0, n);
+      return finish(out);
+    }
+
+    private byte[] finish(byte[] out) {
+      try {
+        md.digest(out, 0, out.length);
+      } catch (java.security.DigestException e) {
+        throw new IllegalStateException(e);
+      }
+      return out;
+    }
   }
 
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-
-  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
-
-  /** One SHA-256 instance per thread, reset by each digest (getInstance per call was measurable per row). */
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+  private static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  });
+  }
+
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
+  /** One SHA-256 instance per thread, reset by each digest (getInstance per call was measurable per row). */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(EventFactory::sha256);
 
   /** A version-8 style UUID from the SHA-256 of topic and name (stable across runs and JVMs). */
   public static String deterministicId(String topic, String name) {

@@ -37,7 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.duckdb.DuckDBAppender;
+import org.duckdb.ChunkAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -498,7 +498,7 @@ public final class DuckDbWarehouse implements Warehouse {
         c.setAutoCommit(true);
         throw e;
       }
-      DuckDBAppender a = c.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, kind.stagingTable());
+      ChunkAppender a = ChunkAppender.open(c, kind.stagingTable());
       String stageId = stage.id();
       return new StagingWriter() {
         private boolean open = true;
@@ -512,7 +512,6 @@ public final class DuckDbWarehouse implements Warehouse {
               appendRecord(a, r);
               a.endRow();
             }
-            a.flush();
           } catch (SQLException e) {
             throw fail(what, e);
           }
@@ -521,6 +520,7 @@ public final class DuckDbWarehouse implements Warehouse {
         @Override
         public void commit() {
           try {
+            a.flush();
             a.close();
             c.commit();
             c.setAutoCommit(true);
@@ -539,7 +539,7 @@ public final class DuckDbWarehouse implements Warehouse {
           open = false;
           try {
             a.close();
-          } catch (SQLException | RuntimeException e) {
+          } catch (RuntimeException e) {
             // discarded anyway by the rollback
           }
           try {
@@ -872,7 +872,7 @@ public final class DuckDbWarehouse implements Warehouse {
     if (rows.isEmpty()) {
       return;
     }
-    try (DuckDBAppender a = conn().unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
+    try (ChunkAppender a = ChunkAppender.open(conn(), table)) {
       for (CanonicalRecord r : rows) {
         a.beginRow();
         if (stage != null) {
@@ -886,7 +886,7 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   /** One row's values in {@link RecordKind#columns()} order, typed appends straight from the record (no Object[]). */
-  static void appendRecord(DuckDBAppender a, CanonicalRecord r) throws SQLException {
+  static void appendRecord(ChunkAppender a, CanonicalRecord r) throws SQLException {
     Provenance pv;
     switch (r) {
       case PriceRecord p -> {
@@ -951,7 +951,7 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private static void str(DuckDBAppender a, String s) throws SQLException {
+  private static void str(ChunkAppender a, String s) throws SQLException {
     if (s == null) {
       a.appendNull();
     } else {
@@ -959,7 +959,7 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private static void dbl(DuckDBAppender a, Double d) throws SQLException {
+  private static void dbl(ChunkAppender a, Double d) throws SQLException {
     if (d == null) {
       a.appendNull();
     } else {
@@ -967,7 +967,7 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private static void ts(DuckDBAppender a, Instant t) throws SQLException {
+  private static void ts(ChunkAppender a, Instant t) throws SQLException {
     if (t == null) {
       a.appendNull();
     } else {
