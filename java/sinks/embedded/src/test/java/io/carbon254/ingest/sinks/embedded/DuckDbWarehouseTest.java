@@ -53,6 +53,30 @@ class DuckDbWarehouseTest {
   }
 
   @Test
+  void aStagingWriteThatIsNotCommittedLeavesNothingEvenAfterManyFlushes(@TempDir Path dir) {
+    // No stale rows (so no DELETE begins the transaction) and more rows than one appender flush holds.
+    try (DuckDbWarehouse w = open(dir)) {
+      java.util.List<CanonicalRecord> batch = new java.util.ArrayList<>();
+      try (var writer = w.openStaging(Stage.NORMALIZE, KEY, RecordKind.PRICES)) {
+        for (int i = 0; i < 300_000; i++) {
+          batch.add(price("N" + i, i % 2, i, 1));
+          if (batch.size() == 8192) {
+            writer.write(batch);
+            batch = new java.util.ArrayList<>();
+          }
+        }
+        writer.write(batch);
+      } // closed without commit: rolled back
+      assertEquals("0", w.query("SELECT count(*) FROM stg_prices").rows().get(0).get(0));
+      try (var writer = w.openStaging(Stage.NORMALIZE, KEY, RecordKind.PRICES)) {
+        writer.write(List.of(price("A", 0, 1, 1), price("B", 1, 2, 1)));
+        writer.commit();
+      }
+      assertEquals(List.of(price("A", 0, 1, 1), price("B", 1, 2, 1)), w.readStaging(Stage.NORMALIZE, KEY, RecordKind.PRICES));
+    }
+  }
+
+  @Test
   void stagingIsReplacedByIntervalKeyAndStage(@TempDir Path dir) {
     try (DuckDbWarehouse w = open(dir)) {
       w.replaceStaging(Stage.NORMALIZE, KEY, RecordKind.PRICES, List.of(price("A", 0, 1, 1), price("B", 0, 2, 1)));
