@@ -121,6 +121,23 @@ class BadInputTest {
   }
 
   @Test
+  void aFetchThatFailsOnItsSecondPartStoresNeitherPartAndLeavesNoSpool(@TempDir Path home) throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/x-zip-compressed")
+        .body(new Buffer().write(RevisionTest.payload(30.0))).build());
+    byte[] err = CaisoSimulator.errorZip("PRC_INTVL_LMP", "1000", "No data returned for the specified selection",
+        Instant.parse("2024-11-03T09:00:00Z"), Instant.parse("2024-11-03T10:00:00Z"));
+    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/x-zip-compressed").body(new Buffer().write(err)).build());
+    int exit = StageRunner.run(config(home, server.url("/").toString()), RT, "half", List.of(io.carbon254.ingest.core.sink.Stage.FETCH));
+    assertEquals(ExitCodes.NOT_PUBLISHED, exit);
+    assertEquals(2, server.getRequestCount(), "both parts were asked for");
+    assertEquals(List.of(List.of("0")), query(home, "SELECT count(*) FROM bronze_payloads").rows(), "the first part is not stored alone");
+    String mine = "ingest-fetch-" + ProcessHandle.current().pid() + "-";
+    try (var left = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(mine)).toList(), "spool removed");
+    }
+  }
+
+  @Test
   void stageWithoutItsInputIsAUsageErrorNotAnEmptySuccess(@TempDir Path home) {
     int exit = StageRunner.run(config(home, sim.baseUrl()), RT, "load-first", List.of(io.carbon254.ingest.core.sink.Stage.LOAD));
     assertEquals(ExitCodes.USAGE, exit);

@@ -16,13 +16,22 @@ public interface Dataset {
   Duration resolution();
 
   /**
-   * Fetches every payload the source holds for the window: paging, window splitting, retries and
-   * the rate limit live here.
+   * Fetches every payload the source holds for the window, handing each to {@code out} as soon as
+   * it is complete (fetch spools it to disk: one body in memory at a time, whatever the window):
+   * paging, window splitting, retries and the rate limit live here. Nothing is stored until every
+   * payload arrived, so a failure part-way leaves Bronze as it was.
    *
    * @throws io.carbon254.ingest.core.NotPublishedException when the source has nothing yet
    * @throws io.carbon254.ingest.core.UpstreamUnavailableException after the retries ran out
    */
-  List<RawPayload> fetch(IntervalKey key);
+  void fetch(IntervalKey key, RowSink<? super RawPayload> out);
+
+  /** Every payload of {@link #fetch(IntervalKey, RowSink)} as a list: for tests and tools. */
+  default List<RawPayload> fetch(IntervalKey key) {
+    List<RawPayload> out = new java.util.ArrayList<>();
+    fetch(key, out::add);
+    return out;
+  }
 
   /**
    * Parses one payload and pushes its canonical records to {@code out} as they are read, in any

@@ -55,6 +55,11 @@ public record RawPayload(
     return new RawPayload(payloadId, key, part, url, contentType, httpStatus, body, sha256, firstFetchedAt);
   }
 
+  /** Everything but the bytes. */
+  public PayloadHead head() {
+    return new PayloadHead(payloadId, key, part, url, contentType, httpStatus, body.length, sha256, fetchedAt);
+  }
+
   public static String sha256Hex(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));

@@ -8,6 +8,7 @@ import io.carbon254.ingest.core.PayloadRejectedException;
 import io.carbon254.ingest.core.QualityGateException;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.Dataset;
+import io.carbon254.ingest.core.connector.PayloadHead;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.policy.Taxonomy;
 import io.carbon254.ingest.core.record.CanonicalRecord;
@@ -71,15 +72,28 @@ public final class Pipeline {
     return Map.of(EventFactory.HEADER_RUN_ID, runId);
   }
 
+  /**
+   * Downloads every payload into a spool on disk (one body in memory at a time, the warehouse not
+   * yet opened: no lock held while waiting on the source), then stores them in Bronze in one
+   * transaction, reading the bodies back one at a time, and publishes one event per payload.
+   */
   public StageResult fetch() {
-    List<RawPayload> fetched = dataset.fetch(key);
-    List<RawPayload> stored = warehouse.putBronze(fetched);
-    long bytes = stored.stream().mapToLong(p -> p.body().length).sum();
+    List<PayloadHead> stored = new ArrayList<>();
+    long bytes;
+    try (PayloadSpool spool = PayloadSpool.open()) {
+      dataset.fetch(key, spool::add);
+      List<PayloadHead> heads = spool.heads();
+      List<java.time.Instant> at = warehouse.putBronze(heads, spool::body);
+      for (int i = 0; i < heads.size(); i++) {
+        stored.add(heads.get(i).withFetchedAt(at.get(i)));
+      }
+      bytes = spool.bytes();
+    }
     String topic = EventFactory.topic(Stage.FETCH, key);
     List<Event> ev = stored.stream().map(p -> EventFactory.payloadFetched(topic, p, headers())).toList();
     events.publish(topic, key, ev);
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("payloads", stored.stream().map(RawPayload::payloadId).toList());
+    d.put("payloads", stored.stream().map(PayloadHead::payloadId).toList());
     d.put("bytes", bytes);
     return new StageResult(Stage.FETCH, 0, stored.size(), ev.size(),
         stored.size() + " payload(s), " + bytes + " bytes into bronze_payloads", d);

@@ -1,6 +1,7 @@
 package io.carbon254.ingest.core.sink;
 
 import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.connector.PayloadHead;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.Column;
@@ -29,6 +30,10 @@ public final class EventFactory {
   }
 
   public static Event payloadFetched(String topic, RawPayload p, Map<String, String> headers) {
+    return payloadFetched(topic, p.head(), headers);
+  }
+
+  public static Event payloadFetched(String topic, PayloadHead p, Map<String, String> headers) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("event_id", deterministicId(topic, p.payloadId()));
     f.put("market", p.key().market());
@@ -40,7 +45,7 @@ public final class EventFactory {
     f.put("url", p.url());
     f.put("content_type", p.contentType());
     f.put("http_status", p.httpStatus());
-    f.put("size_bytes", (long) p.body().length);
+    f.put("size_bytes", p.sizeBytes());
     f.put("sha256", p.sha256());
     f.put("fetched_at", p.fetchedAt());
     return new Event(topic, (String) f.get("event_id"), p.payloadId(), "PayloadFetched", f, headers);

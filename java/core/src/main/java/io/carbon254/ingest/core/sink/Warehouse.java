@@ -1,6 +1,7 @@
 package io.carbon254.ingest.core.sink;
 
 import io.carbon254.ingest.core.IntervalKey;
+import io.carbon254.ingest.core.connector.PayloadHead;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.RecordKind;
@@ -25,7 +26,22 @@ public interface Warehouse extends AutoCloseable {
    * (its first fetched_at, which sets the row version); new bytes add a row. Returns the payloads
    * as stored (with the first fetched_at).
    */
-  List<RawPayload> putBronze(List<RawPayload> payloads);
+  default List<RawPayload> putBronze(List<RawPayload> payloads) {
+    List<PayloadHead> heads = payloads.stream().map(RawPayload::head).toList();
+    List<java.time.Instant> at = putBronze(heads, i -> payloads.get(i).body());
+    List<RawPayload> stored = new java.util.ArrayList<>(payloads.size());
+    for (int i = 0; i < payloads.size(); i++) {
+      stored.add(payloads.get(i).withFetchedAt(at.get(i)));
+    }
+    return stored;
+  }
+
+  /**
+   * {@link #putBronze(List)} for payloads whose bodies wait in a spool: {@code body} is asked for
+   * each body once, when it is written, and none is kept after (one in memory at a time). All of
+   * them are stored in one transaction or none. Returns, per head in order, the fetched_at its rows carry.
+   */
+  List<java.time.Instant> putBronze(List<PayloadHead> heads, java.util.function.IntFunction<byte[]> body);
 
   /** For each part of the interval key, the most recently fetched payload. Empty if never fetched. */
   List<RawPayload> latestBronze(IntervalKey key);

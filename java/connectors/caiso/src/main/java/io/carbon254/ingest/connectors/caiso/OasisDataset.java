@@ -89,16 +89,14 @@ final class OasisDataset implements Dataset {
   }
 
   @Override
-  public List<RawPayload> fetch(IntervalKey key) {
+  public void fetch(IntervalKey key, RowSink<? super RawPayload> out) {
     List<IntervalWindow> parts = key.window().split(query.maxSpan);
-    List<RawPayload> out = new ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {
       IntervalWindow part = parts.get(i);
       String what = key.market() + "/" + key.dataset() + " " + part + " (part " + (i + 1) + "/" + parts.size() + ")";
       HttpResult r = http.get(url(baseUrl, query, part), what, new OasisResponseCheck(what, spacing));
-      out.add(RawPayload.of(key, i, r.url(), r.contentType(), r.status(), r.body(), r.receivedAt()));
+      out.accept(RawPayload.of(key, i, r.url(), r.contentType(), r.status(), r.body(), r.receivedAt()));
     }
-    return out;
   }
 
   @Override

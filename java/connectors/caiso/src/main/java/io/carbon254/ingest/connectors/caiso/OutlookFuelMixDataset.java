@@ -85,10 +85,9 @@ final class OutlookFuelMixDataset implements Dataset {
   }
 
   @Override
-  public List<RawPayload> fetch(IntervalKey key) {
+  public void fetch(IntervalKey key, RowSink<? super RawPayload> out) {
     requireWholeDays(key);
     List<LocalDate> days = days(key);
-    List<RawPayload> out = new ArrayList<>();
     for (int i = 0; i < days.size(); i++) {
       LocalDate day = days.get(i);
       ResponseCheck check = r -> {
@@ -98,9 +97,8 @@ final class OutlookFuelMixDataset implements Dataset {
         }
       };
       HttpResult r = http.get(url(baseUrl, day), key.market() + "/" + id + " " + day + " (part " + (i + 1) + "/" + days.size() + ")", check);
-      out.add(RawPayload.of(key, i, r.url(), r.contentType(), r.status(), r.body(), r.receivedAt()));
+      out.accept(RawPayload.of(key, i, r.url(), r.contentType(), r.status(), r.body(), r.receivedAt()));
     }
-    return out;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.carbon254.ingest.sinks.embedded;
 import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.UpstreamUnavailableException;
 import io.carbon254.ingest.core.UsageException;
+import io.carbon254.ingest.core.connector.PayloadHead;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.Column;
@@ -310,14 +311,16 @@ public final class DuckDbWarehouse implements Warehouse {
    * part, is the instant the bytes last became current: their first fetch, or their return.
    */
   @Override
-  public List<RawPayload> putBronze(List<RawPayload> payloads) {
-    List<RawPayload> stored = new ArrayList<>(payloads.size());
+  public List<Instant> putBronze(List<PayloadHead> payloads, java.util.function.IntFunction<byte[]> body) {
+    List<Instant> stored = new ArrayList<>(payloads.size());
     List<SqlWork<Void>> writes = new ArrayList<>();
     try {
       PreparedStatement first = ps("SELECT fetched_at FROM bronze_payloads WHERE market = ? AND dataset = ?"
           + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
       Map<IntervalKey, Map<Integer, String>> current = new HashMap<>();
-      for (RawPayload p : payloads) {
+      for (int k = 0; k < payloads.size(); k++) {
+        PayloadHead p = payloads.get(k);
+        int index = k;
         String latest = current.computeIfAbsent(p.key(), this::latestIds).get(p.part());
         bindKey(first, p.key(), 1);
         first.setString(5, p.payloadId());
@@ -329,6 +332,11 @@ public final class DuckDbWarehouse implements Warehouse {
         }
         if (firstFetched == null) {
           writes.add(() -> {
+            // The body is read here, when its row is written, and dropped after (one at a time).
+            byte[] bytes = body.apply(index);
+            if (bytes.length != p.sizeBytes()) {
+              throw new IllegalStateException(p.payloadId() + ": " + bytes.length + " bytes where " + p.sizeBytes() + " were fetched");
+            }
             PreparedStatement ins = ps("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             int i = 1;
             ins.setString(i++, p.payloadId());
@@ -340,17 +348,18 @@ public final class DuckDbWarehouse implements Warehouse {
             ins.setString(i++, p.url());
             ins.setString(i++, p.contentType());
             ins.setInt(i++, p.httpStatus());
-            ins.setLong(i++, p.body().length);
+            ins.setLong(i++, p.sizeBytes());
             ins.setString(i++, p.sha256());
             ins.setObject(i++, ts(p.fetchedAt()));
             ins.setObject(i++, ts(p.fetchedAt()));
-            ins.setBytes(i, p.body());
+            ins.setBytes(i, bytes);
             ins.executeUpdate();
+            ins.clearParameters();
             return null;
           });
-          stored.add(p);
+          stored.add(p.fetchedAt());
         } else if (p.payloadId().equals(latest)) {
-          stored.add(p.withFetchedAt(firstFetched)); // already current: nothing to write
+          stored.add(firstFetched); // already current: nothing to write
         } else {
           writes.add(() -> {
             PreparedStatement revive = ps("UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE market = ? AND dataset = ?"
@@ -362,7 +371,7 @@ public final class DuckDbWarehouse implements Warehouse {
             revive.executeUpdate();
             return null;
           });
-          stored.add(p);
+          stored.add(p.fetchedAt());
         }
         current.get(p.key()).put(p.part(), p.payloadId());
       }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.UsageException;
+import io.carbon254.ingest.core.connector.PayloadHead;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.Column;
@@ -78,12 +79,12 @@ public final class ClickHouseWarehouse implements Warehouse {
   // ------------------------------------------------------------------------------------ Bronze
 
   @Override
-  public List<RawPayload> putBronze(List<RawPayload> payloads) {
+  public List<Instant> putBronze(List<PayloadHead> payloads, java.util.function.IntFunction<byte[]> body) {
     if (payloads.isEmpty()) {
       return List.of();
     }
-    Map<IntervalKey, List<RawPayload>> byKey = new LinkedHashMap<>();
-    for (RawPayload p : payloads) {
+    Map<IntervalKey, List<PayloadHead>> byKey = new LinkedHashMap<>();
+    for (PayloadHead p : payloads) {
       byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
     }
     // A payload's fetched_at (its rows' version) is the instant its bytes became the current content
@@ -103,8 +104,8 @@ public final class ClickHouseWarehouse implements Warehouse {
       }
     }
     Instant now = Instant.now();
-    List<RawPayload> stored = new ArrayList<>(payloads.size());
-    for (RawPayload p : payloads) {
+    List<PayloadHead> stored = new ArrayList<>(payloads.size());
+    for (PayloadHead p : payloads) {
       Instant f = first.get(p.payloadId());
       String part = p.key() + "#" + p.part();
       if (f == null || !p.payloadId().equals(currentOfPart.get(part))) {
@@ -119,7 +120,13 @@ public final class ClickHouseWarehouse implements Warehouse {
         db + ".bronze_payloads",
         BRONZE_COLUMNS,
         w -> {
-          for (RawPayload p : stored) {
+          for (int k = 0; k < stored.size(); k++) {
+            PayloadHead p = stored.get(k);
+            // Each body is read as its row is written into the insert stream, and dropped after.
+            byte[] bytes = body.apply(k);
+            if (bytes.length != p.sizeBytes()) {
+              throw new IllegalStateException(p.payloadId() + ": " + bytes.length + " bytes where " + p.sizeBytes() + " were fetched");
+            }
             w.string(p.payloadId());
             w.string(p.key().market());
             w.string(p.key().dataset());
@@ -131,14 +138,14 @@ public final class ClickHouseWarehouse implements Warehouse {
               w.string(p.contentType());
             }
             w.int32(p.httpStatus());
-            w.uint64(p.body().length);
+            w.uint64(p.sizeBytes());
             w.string(p.sha256());
-            w.bytes(p.body());
+            w.bytes(bytes);
             w.dateTime(p.fetchedAt());
             w.dateTime(now.isBefore(p.fetchedAt()) ? p.fetchedAt() : now);
           }
         });
-    return stored;
+    return stored.stream().map(PayloadHead::fetchedAt).toList();
   }
 
   @Override
