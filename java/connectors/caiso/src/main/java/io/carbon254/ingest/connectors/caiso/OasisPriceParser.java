@@ -95,21 +95,57 @@ public final class OasisPriceParser {
     }
   }
 
-  private static final class Acc {
-    final int firstLine;
-    final String node;
-    final Instant start;
-    final Instant end;
-    final Double[] parts = new Double[5]; // LMP, MCE, MCC, MCL, MGHG
-    final int[] lines = new int[5];
+  /**
+   * The node-intervals of one payload, column-wise in arrays reused from payload to payload: no
+   * object per node-interval, so a payload of 10,000 nodes leaves no garbage to be promoted.
+   */
+  private static final class Fold {
+    int n;
+    int[] firstLine = new int[1024];
+    String[] node = new String[1024];
+    Instant[] start = new Instant[1024];
+    Instant[] end = new Instant[1024];
+    double[] parts = new double[1024 * 5]; // LMP, MCE, MCC, MCL, MGHG of node-interval i at 5 * i
+    int[] lines = new int[1024 * 5];
+    byte[] present = new byte[1024]; // bit k: component k seen
 
-    Acc(int line, String node, Instant start, Instant end) {
-      this.firstLine = line;
-      this.node = node;
-      this.start = start;
-      this.end = end;
+    int add(int line, String nodeName, Instant s, Instant e) {
+      if (n == node.length) {
+        int cap = n * 2;
+        firstLine = java.util.Arrays.copyOf(firstLine, cap);
+        node = java.util.Arrays.copyOf(node, cap);
+        start = java.util.Arrays.copyOf(start, cap);
+        end = java.util.Arrays.copyOf(end, cap);
+        parts = java.util.Arrays.copyOf(parts, cap * 5);
+        lines = java.util.Arrays.copyOf(lines, cap * 5);
+        present = java.util.Arrays.copyOf(present, cap);
+      }
+      firstLine[n] = line;
+      node[n] = nodeName;
+      start[n] = s;
+      end[n] = e;
+      present[n] = 0;
+      return n++;
+    }
+
+    boolean has(int i, int k) {
+      return (present[i] & (1 << k)) != 0;
+    }
+
+    Double part(int i, int k) {
+      return has(i, k) ? parts[5 * i + k] : null;
+    }
+
+    void reset() {
+      java.util.Arrays.fill(node, 0, n, null);
+      java.util.Arrays.fill(start, 0, n, null);
+      java.util.Arrays.fill(end, 0, n, null);
+      n = 0;
     }
   }
+
+  /** A fold left by the previous payload, taken by the next (a second concurrent parse makes its own). */
+  private final java.util.concurrent.atomic.AtomicReference<Fold> spare = new java.util.concurrent.atomic.AtomicReference<>();
 
   /** Every record of one payload as a list (tests); the stages push through {@link #parse(RawPayload, RowSink)}. */
   public List<CanonicalRecord> parse(RawPayload p) {
@@ -133,7 +169,31 @@ public final class OasisPriceParser {
     // node-intervals by (node id, start id) of the memos: a dense long key, no key object per row;
     // accumulators kept in order of first appearance (the output order)
     LongIntMap slots = new LongIntMap();
-    List<Acc> groups = new ArrayList<>();
+    Fold f = spare.getAndSet(null);
+    if (f == null) {
+      f = new Fold();
+    }
+    try {
+      fold(p, slots, f);
+      Provenance prov = OasisPayload.provenance(p);
+      for (int i = 0; i < f.n; i++) {
+        if (!f.has(i, 0)) {
+          throw new PayloadRejectedException(p.payloadId(), "node " + f.node[i] + " interval " + f.start[i]
+              + " has components but no LMP row (first seen on line " + f.firstLine[i] + ")");
+        }
+      }
+      for (int i = 0; i < f.n; i++) {
+        out.accept(new PriceRecord("caiso", query.dataset, query.canonicalRun, "LMP", f.node[i], null,
+            locationType(f.node[i]), f.start[i], f.end[i], f.parts[5 * i], f.part(i, 1), f.part(i, 2), f.part(i, 3),
+            f.part(i, 4), "USD", "MWh", prov, null));
+      }
+    } finally {
+      f.reset();
+      spare.set(f);
+    }
+  }
+
+  private void fold(RawPayload p, LongIntMap slots, Fold f) {
     OasisPayload.csv(p, limits, csv -> {
       OasisPayload.require(p, csv, "INTERVALSTARTTIME_GMT", "INTERVALENDTIME_GMT", "LMP_TYPE");
       String nodeCol = csv.firstPresent("NODE", "NODE_ID", "PNODE_RESMRID");
@@ -176,42 +236,28 @@ public final class OasisPriceParser {
         double value = OasisPayload.number(p, csv, valueCol, iValue);
         long gk = (nodeId << 32) | startId;
         int at = slots.get(gk);
-        Acc acc;
         if (at < 0) {
-          acc = new Acc(line, node, start, end);
-          slots.put(gk, groups.size());
-          groups.add(acc);
-        } else {
-          acc = groups.get(at);
+          at = f.add(line, node, start, end);
+          slots.put(gk, at);
         }
-        if (!acc.end.equals(end)) {
+        if (!f.end[at].equals(end)) {
           throw new PayloadRejectedException(p.payloadId(), "line " + line + ": node " + node + " interval " + start
-              + " ends at " + end + " here but at " + acc.end + " on line " + acc.firstLine);
+              + " ends at " + end + " here but at " + f.end[at] + " on line " + f.firstLine[at]);
         }
-        if (acc.parts[slot] != null) {
-          if (acc.parts[slot] == value) {
+        int b = 5 * at + slot;
+        if (f.has(at, slot)) {
+          if (f.parts[b] == value) {
             continue;
           }
           throw new PayloadRejectedException(p.payloadId(), "line " + line + ": node " + node + " interval " + start + " "
               + new String(TYPES[slot], java.nio.charset.StandardCharsets.US_ASCII) + " = " + value + " conflicts with "
-              + acc.parts[slot] + " on line " + acc.lines[slot]);
+              + f.parts[b] + " on line " + f.lines[b]);
         }
-        acc.parts[slot] = value;
-        acc.lines[slot] = line;
+        f.parts[b] = value;
+        f.lines[b] = line;
+        f.present[at] |= (byte) (1 << slot);
       }
     });
-    Provenance prov = OasisPayload.provenance(p);
-    for (Acc a : groups) {
-      if (a.parts[0] == null) {
-        throw new PayloadRejectedException(p.payloadId(), "node " + a.node + " interval " + a.start
-            + " has components but no LMP row (first seen on line " + a.firstLine + ")");
-      }
-    }
-    for (Acc a : groups) {
-      out.accept(new PriceRecord("caiso", query.dataset, query.canonicalRun, "LMP", a.node, null,
-          locationType(a.node), a.start, a.end, a.parts[0], a.parts[1], a.parts[2], a.parts[3],
-          a.parts[4], "USD", "MWh", prov, null));
-    }
   }
 
   /** The location type depends on the node only: one rules lookup (a regex scan) per node and process. */
