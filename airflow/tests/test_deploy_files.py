@@ -11,7 +11,7 @@ import subprocess
 import pytest
 import yaml
 
-from ingest_airflow.runners import POD_CMDS, POD_SUMMARY_FILE, PodSettings
+from ingest_airflow.runners import POD_CMDS, POD_SUMMARY_FILE, PodSettings, pod_cmds
 
 from conftest import REPO
 
@@ -72,6 +72,17 @@ def test_dockerfile_entrypoint_is_the_pods_command():
     env = " ".join(a for s, op, a in dockerfile_instructions() if s == "runtime" and op == "ENV")
     assert "INGEST_CONNECTORS_DIR=/app/connectors" in env
     assert POD_SUMMARY_FILE.startswith("/airflow/xcom/")
+
+
+def test_fetch_pods_get_a_small_young_generation_the_others_the_entrypoint():
+    for stage in ("normalize", "enrich", "load"):
+        assert pod_cmds(stage) == POD_CMDS
+    fetch = pod_cmds("fetch")
+    assert fetch[-2:] == ["-jar", "/app/ingest.jar"]
+    # The JVM takes the last of a repeated flag: fetch's sizes come after the ENTRYPOINT's.
+    assert fetch.index("-XX:NewSize=24m") > fetch.index("-XX:NewSize=96m")
+    assert fetch.index("-XX:MaxNewSize=24m") > fetch.index("-XX:MaxNewSize=96m")
+    assert [a for a in fetch if a not in ("-XX:NewSize=24m", "-XX:MaxNewSize=24m")] == POD_CMDS
 
 
 def compose() -> dict:

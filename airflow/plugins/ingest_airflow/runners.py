@@ -25,6 +25,17 @@ POD_CMDS = [
     "-jar", "/app/ingest.jar",
 ]  # fmt: skip
 POD_SUMMARY_FILE = "/airflow/xcom/return.json"
+# fetch holds one payload body at a time (the rest waits in its spool on disk): a small young
+# generation, not the one sized for the batches in flight of the other stages (bin/ingest does the same).
+FETCH_YOUNG = ["-XX:NewSize=24m", "-XX:MaxNewSize=24m"]
+
+
+def pod_cmds(stage: str) -> list[str]:
+    """The pod's command for a stage: the image's ENTRYPOINT, with fetch's young generation for fetch."""
+    if stage != "fetch":
+        return list(POD_CMDS)
+    jar = POD_CMDS.index("-jar")
+    return POD_CMDS[:jar] + FETCH_YOUNG + POD_CMDS[jar:]
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,7 @@ def _pod_task(stage: str, market: MarketSpec, dataset: DatasetSpec, pod: PodSett
         namespace=pod.namespace,
         image=pod.image,
         image_pull_policy="IfNotPresent",
-        cmds=list(POD_CMDS),
+        cmds=pod_cmds(stage),
         env_vars=[
             k8s.V1EnvVar(name="INGEST_SUMMARY_FILE", value=POD_SUMMARY_FILE),
             k8s.V1EnvVar(name="INGEST_ENV", value=pod.environment),
