@@ -54,4 +54,19 @@ class IngestCliTest {
     captureOut(() -> code[0] = IngestCli.execute());
     assertEquals(ExitCodes.USAGE, code[0]);
   }
+
+  @Test
+  void theTopLevelHelpListsEveryCommandWithItsDescriptionAndOnlyTheInvokedOneIsBuiltWhole() {
+    String help = captureOut(() -> IngestCli.execute("--help"))[0];
+    for (Class<?> c : IngestCli.COMMANDS) {
+      picocli.CommandLine.Command a = c.getAnnotation(picocli.CommandLine.Command.class);
+      String firstWords = String.join(" ", java.util.Arrays.asList(a.description()[0].split("\\s+")).subList(0, 3));
+      assertTrue(help.contains("  " + a.name() + " "), a.name() + ": " + help);
+      assertTrue(help.replaceAll("\\s+", " ").contains(firstWords), a.name() + " description: " + help);
+    }
+    picocli.CommandLine cli = new picocli.CommandLine(picocli.CommandLine.Model.CommandSpec.create().name("ingest"));
+    IngestCli.addCommands(cli, "normalize", "--market", "caiso");
+    assertTrue(cli.getSubcommands().get("normalize").getCommandSpec().findOption("--market") != null);
+    assertEquals(null, cli.getSubcommands().get("fetch").getCommandSpec().findOption("--market"), "listed only");
+  }
 }
