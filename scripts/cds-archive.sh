@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the class-data sharing archive of the task JAR: one training run of `ingest run` (fetch,
 # normalize, enrich, load of one hour of CAISO 5-minute LMPs from the loopback simulator, into a
-# throw-away INGEST_HOME) with -XX:ArchiveClassesAtExit, so later JVMs map the classes the stages
+# throw-away INGEST_HOME), then the usage messages and the production sinks opened against a closed
+# port (CdsTraining: their client classes, which a pod loads), with -XX:ArchiveClassesAtExit, so later JVMs map the classes the stages
 # load instead of loading and verifying them (docs/adr/0007). The archive belongs to the JVM that
 # wrote it: `make build` writes java/tasks/target/ingest.jsa with the build's JDK (bin/ingest uses it
 # when it is newer than the JAR); the task image writes /app/ingest.jsa with its own JRE.
@@ -26,7 +27,7 @@ rm -f "$out"
 env -u CLICKHOUSE_DSN -u KAFKA_BOOTSTRAP_SERVERS -u SCHEMA_REGISTRY_URL -u REDIS_URL \
   INGEST_HOME="$work/home" INGEST_CAISO_BASE_URL="$url" INGEST_CAISO_REQUEST_SPACING=0s \
   "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$out" -Xlog:cds=off -Xlog:cds+dynamic=off \
-  -jar "$jar" run --market caiso --dataset lmp_rt_5min --interval-start 2024-11-04T08:00:00Z --interval-end 2024-11-04T09:00:00Z \
+  -cp "$jar" io.carbon254.ingest.tasks.CdsTraining run --market caiso --dataset lmp_rt_5min --interval-start 2024-11-04T08:00:00Z --interval-end 2024-11-04T09:00:00Z \
   --run-id cds-training >"$work/run.log" 2>&1
 rc=$?
 if [ "$rc" != 0 ] || [ ! -s "$out" ]; then
