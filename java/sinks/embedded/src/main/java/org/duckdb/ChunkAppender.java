@@ -169,11 +169,18 @@ public final class ChunkAppender implements AutoCloseable {
     return this;
   }
 
-  private int next(int type) throws SQLException {
+  /** The column the next value goes to. */
+  private int current() throws SQLException {
     int c = col;
     if (c < 0 || c >= types.length) {
       throw new SQLException("ChunkAppender: value outside a row, or more values than the " + types.length + " columns of " + table);
     }
+    return c;
+  }
+
+  /** The column the next value of {@code type} goes to, moving on past it (not on a type mismatch). */
+  private int next(int type) throws SQLException {
+    int c = current();
     if (types[c] != type && !(type == T_VARCHAR && types[c] == T_BLOB)) {
       throw new SQLException("ChunkAppender: column " + (c + 1) + " of " + table + " has type id " + types[c]
           + ", the value type id " + type);
@@ -247,10 +254,7 @@ public final class ChunkAppender implements AutoCloseable {
   }
 
   public ChunkAppender appendNull() throws SQLException {
-    int c = col;
-    if (c < 0 || c >= types.length) {
-      throw new SQLException("ChunkAppender: value outside a row, or more values than the " + types.length + " columns of " + table);
-    }
+    int c = current();
     col = c + 1;
     ByteBuffer v = validity[c];
     int word = (row >>> 6) * 8;

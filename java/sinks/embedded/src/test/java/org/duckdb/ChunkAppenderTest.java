@@ -76,15 +76,23 @@ class ChunkAppenderTest {
     return out;
   }
 
+  /** A fresh database file holding the table {@code mine} and the tables of {@code more}. */
+  private Connection withTable(String file, String... more) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(file));
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE mine (" + COLUMNS + ")");
+      for (String ddl : more) {
+        s.execute(ddl);
+      }
+    }
+    return c;
+  }
+
   @Test
   void sameRowsAsTheDriversAppenderAcrossChunksAndFlushes() throws Exception {
     // More than CHUNKS_PER_FLUSH chunks of 2,048 rows, and a partial last chunk.
     int n = 2048 * (ChunkAppender.CHUNKS_PER_FLUSH + 3) + 777;
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("t.duckdb"))) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE mine (" + COLUMNS + ")");
-        s.execute("CREATE TABLE theirs (" + COLUMNS + ")");
-      }
+    try (Connection c = withTable("t.duckdb", "CREATE TABLE theirs (" + COLUMNS + ")")) {
       c.setAutoCommit(false);
       try (ChunkAppender a = ChunkAppender.open(c, "mine")) {
         fill(a, n);
@@ -116,10 +124,7 @@ class ChunkAppenderTest {
 
   @Test
   void rolledBackWithTheTransactionAndClosedWithoutFlush() throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("r.duckdb"))) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE mine (" + COLUMNS + ")");
-      }
+    try (Connection c = withTable("r.duckdb")) {
       c.setAutoCommit(false);
       try (ChunkAppender a = ChunkAppender.open(c, "mine")) {
         fill(a, 10_000);
@@ -136,11 +141,7 @@ class ChunkAppenderTest {
 
   @Test
   void misuseIsAnSqlExceptionNotACrash() throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("m.duckdb"))) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE mine (" + COLUMNS + ")");
-        s.execute("CREATE TABLE odd (d DATE)");
-      }
+    try (Connection c = withTable("m.duckdb", "CREATE TABLE odd (d DATE)")) {
       c.setAutoCommit(false);
       try (ChunkAppender a = ChunkAppender.open(c, "mine")) {
         assertThrows(SQLException.class, () -> a.append(1.0)); // outside a row
@@ -159,10 +160,7 @@ class ChunkAppenderTest {
 
   @Test
   void aNotNullViolationIsReportedAtTheAppend() throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("n.duckdb"))) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE mine (" + COLUMNS + ")");
-      }
+    try (Connection c = withTable("n.duckdb")) {
       c.setAutoCommit(false);
       try (ChunkAppender a = ChunkAppender.open(c, "mine")) {
         a.beginRow().append("x").appendNull();

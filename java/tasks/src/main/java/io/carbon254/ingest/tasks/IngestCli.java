@@ -83,11 +83,11 @@ public final class IngestCli implements Runnable {
     for (Class<?> c : COMMANDS) {
       Command a = c.getAnnotation(Command.class);
       if (a.name().equals(invoked) || java.util.Arrays.asList(a.aliases()).contains(invoked)) {
-        cli.addSubcommand(a.name(), new CommandLine(c), a.aliases());
+        cli.addSubcommand(a.name(), new CommandLine(c));
       } else {
-        CommandLine.Model.CommandSpec listed = CommandLine.Model.CommandSpec.create().name(a.name()).aliases(a.aliases());
+        CommandLine.Model.CommandSpec listed = CommandLine.Model.CommandSpec.create().aliases(a.aliases());
         listed.usageMessage().description(a.description()).hidden(a.hidden());
-        cli.addSubcommand(a.name(), new CommandLine(listed), a.aliases());
+        cli.addSubcommand(a.name(), new CommandLine(listed));
       }
     }
   }

@@ -31,12 +31,4 @@ public record PayloadHead(
   public PayloadHead withFetchedAt(Instant firstFetchedAt) {
     return new PayloadHead(payloadId, key, part, url, contentType, httpStatus, sizeBytes, sha256, firstFetchedAt);
   }
-
-  /** The payload with its bytes, which must be the {@link #sizeBytes} this head was made from. */
-  public RawPayload withBody(byte[] body) {
-    if (body.length != sizeBytes) {
-      throw new IllegalStateException(payloadId + ": " + body.length + " bytes where " + sizeBytes + " were fetched");
-    }
-    return new RawPayload(payloadId, key, part, url, contentType, httpStatus, body, sha256, fetchedAt);
-  }
 }

@@ -76,7 +76,7 @@ public final class EventFactory {
       // Each value as String.valueOf gives it (instants as Instant.toString), without the String.
       switch (o) {
         case null -> sb.append("null");
-        case Instant t -> sb.append(s.instant(t));
+        case Instant t -> sb.append(s.instants.text(t));
         case Double d -> sb.append(d.doubleValue());
         case Long l -> sb.append(l.longValue());
         case String str -> sb.append(str);
@@ -100,21 +100,7 @@ public final class EventFactory {
     final byte[] content = new byte[32];
     final byte[] id = new byte[32];
     byte[] bytes = new byte[1024];
-    // The few hundred instants of an interval, direct-mapped: the same text as Instant.toString().
-    final Instant[] instants = new Instant[512];
-    final String[] texts = new String[512];
-
-    String instant(Instant t) {
-      long e = t.getEpochSecond();
-      int h = (int) (e ^ (e >>> 9) ^ (e >>> 32) ^ t.getNano()) & 511;
-      if (t.equals(instants[h])) {
-        return texts[h];
-      }
-      String text = t.toString();
-      instants[h] = t;
-      texts[h] = text;
-      return text;
-    }
+    final io.carbon254.ingest.core.record.InstantText.Cache instants = new io.carbon254.ingest.core.record.InstantText.Cache();
 
     /** SHA-256 of the UTF-8 of {@code sb} into {@code out}; ASCII (the usual case) through a reused buffer. */
     byte[] digest(CharSequence sb, byte[] out) {

@@ -89,6 +89,11 @@ public final class OasisPriceParser {
       vals[i] = v;
     }
 
+    void clear() {
+      java.util.Arrays.fill(keys, -1L);
+      size = 0;
+    }
+
     private static int hash(long k) {
       long h = k * 0x9E3779B97F4A7C15L;
       return (int) (h ^ (h >>> 32));
@@ -100,6 +105,7 @@ public final class OasisPriceParser {
    * object per node-interval, so a payload of 10,000 nodes leaves no garbage to be promoted.
    */
   private static final class Fold {
+    final LongIntMap slots = new LongIntMap(); // (node id, start id) -> node-interval index
     int n;
     int[] firstLine = new int[1024];
     String[] node = new String[1024];
@@ -137,6 +143,7 @@ public final class OasisPriceParser {
     }
 
     void reset() {
+      slots.clear();
       java.util.Arrays.fill(node, 0, n, null);
       java.util.Arrays.fill(start, 0, n, null);
       java.util.Arrays.fill(end, 0, n, null);
@@ -166,15 +173,14 @@ public final class OasisPriceParser {
    * node-interval of this payload (one request part: an hour of real-time intervals), never the text.
    */
   public void parse(RawPayload p, RowSink<? super CanonicalRecord> out) {
-    // node-intervals by (node id, start id) of the memos: a dense long key, no key object per row;
-    // accumulators kept in order of first appearance (the output order)
-    LongIntMap slots = new LongIntMap();
+    // node-intervals keyed by (node id, start id) of the memos, kept in order of first appearance
+    // (the output order)
     Fold f = spare.getAndSet(null);
     if (f == null) {
       f = new Fold();
     }
     try {
-      fold(p, slots, f);
+      fold(p, f);
       Provenance prov = OasisPayload.provenance(p);
       for (int i = 0; i < f.n; i++) {
         if (!f.has(i, 0)) {
@@ -193,7 +199,8 @@ public final class OasisPriceParser {
     }
   }
 
-  private void fold(RawPayload p, LongIntMap slots, Fold f) {
+  private void fold(RawPayload p, Fold f) {
+    LongIntMap slots = f.slots;
     OasisPayload.csv(p, limits, csv -> {
       OasisPayload.require(p, csv, "INTERVALSTARTTIME_GMT", "INTERVALENDTIME_GMT", "LMP_TYPE");
       String nodeCol = csv.firstPresent("NODE", "NODE_ID", "PNODE_RESMRID");
