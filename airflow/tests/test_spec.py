@@ -257,3 +257,42 @@ def test_http_and_max_window_errors_name_the_key(tmp_path, mutate, key, problem)
     err = error_of(tmp_path, data)
     assert err.key == key
     assert problem in err.problem
+
+
+def _key_sections() -> dict:
+    return yaml.safe_load((CONNECTORS / "schema" / "keys.yaml").read_text())
+
+
+def test_the_key_list_is_the_one_beside_the_market_files(tmp_path):
+    """The keys come from connectors/schema/keys.yaml (the list the task JAR checks), not from this module."""
+    keys = _key_sections()
+    del keys["top"]["owner"]
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "keys.yaml").write_text(yaml.safe_dump(keys, sort_keys=False))
+    e = error_of(tmp_path, caiso_data())
+    assert e.key == "owner" and e.problem.startswith("unknown key"), e
+    assert "owner" not in e.problem.split("allowed here:")[1]
+
+
+def test_every_key_of_the_list_is_a_field_of_the_spec():
+    """A key added to keys.yaml fails here until the DAG factory's spec carries it (the JAR has the same test)."""
+    from dataclasses import fields
+
+    from ingest_airflow.spec import DatasetSpec, Defaults, HttpBudgets, MarketSpec, RateLimit
+
+    def names(section: str) -> list[str]:
+        return [k.rstrip("?") for k in _key_sections()[section]]
+
+    assert sorted(names("top")) == sorted(f.name for f in fields(MarketSpec) if f.name != "source")
+    assert names("rate_limit") == [f.name for f in fields(RateLimit)]
+    assert names("http") == [f.name for f in fields(HttpBudgets)]
+    assert names("defaults") == [f.name for f in fields(Defaults)]
+    assert names("dataset") == [f.name for f in fields(DatasetSpec) if f.name != "id"]
+
+
+def test_durations_take_milliseconds_as_the_jar_does(tmp_path):
+    assert parse_duration("250ms") == dt.timedelta(milliseconds=250)
+    data = caiso_data()
+    data["http"] = {"connect_timeout": "200ms", "attempt_timeout": "500ms", "part_timeout": "2s"}
+    m = load_market(write(tmp_path, data))
+    assert m.http.connect_timeout == dt.timedelta(milliseconds=200)

@@ -20,29 +20,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from croniter import croniter
 
-_DURATION = re.compile(r"^(\d+)(s|m|h|d)$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_DURATION = re.compile(r"^(\d+)(ms|s|m|h|d)$")
+_UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 _CADENCE = re.compile(r"^[a-z0-9]+$")
 _POOL = re.compile(r"^[A-Za-z0-9_.-]+$")
 KINDS = ("prices", "load", "fuel_mix")
 
-TOP_KEYS = ("market", "display_name", "timezone", "owner", "base_url", "rate_limit", "defaults", "datasets")
-OPTIONAL_TOP_KEYS = ("http",)
-RATE_LIMIT_KEYS = ("min_request_spacing", "pool", "pool_slots")
-# Time budgets of the JAR's HTTP client (all optional; the JAR has the defaults).
-HTTP_KEYS = ("connect_timeout", "attempt_timeout", "part_timeout")
-DEFAULT_KEYS = (
-    "start_date",
-    "retries",
-    "retry_delay",
-    "max_retry_delay",
-    "execution_timeout",
-    "max_active_runs",
-    "catchup",
-)
-DATASET_KEYS = ("kind", "description", "cadence", "schedule", "window", "lag", "freshness")
-OPTIONAL_DATASET_KEYS = ("max_window",)
+# The keys of a market's file and whether each is required come from connectors/schema/keys.yaml,
+# the one list the task JAR checks the same file against (see _key_list); the types are read below.
+KEYS_FILE = Path("schema") / "keys.yaml"
+_REPO_KEYS = Path(__file__).resolve().parents[3] / "connectors" / KEYS_FILE
 
 
 class SpecError(ValueError):
@@ -126,7 +114,7 @@ class MarketSpec:
 
 
 def parse_duration(text: str) -> dt.timedelta:
-    """``30s``, ``5m``, ``2h``, ``1d`` -> timedelta; ValueError otherwise."""
+    """``250ms``, ``30s``, ``5m``, ``2h``, ``1d`` -> timedelta; ValueError otherwise."""
     m = _DURATION.match(text) if isinstance(text, str) else None
     if not m:
         raise ValueError(f"expected a duration like 30s, 5m, 2h or 1d, got {text!r}")
@@ -233,6 +221,43 @@ def _type_name(value: Any) -> str:
     return "nothing" if value is None else type(value).__name__
 
 
+@dataclass(frozen=True)
+class KeyList:
+    """connectors/schema/keys.yaml: per section, its required and its optional keys, in file order."""
+
+    source: Path
+    sections: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+    def of(self, section: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return self.sections[section]
+
+
+_KEY_LISTS: dict[Path, KeyList] = {}
+
+
+def _key_list(source: Path) -> KeyList:
+    """The key list beside the market files (``<dir>/schema/keys.yaml``, as deployed), else the repository's."""
+    beside = source.parent / KEYS_FILE
+    path = beside if beside.is_file() else _REPO_KEYS
+    if path not in _KEY_LISTS:
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        except (OSError, yaml.YAMLError) as e:
+            raise SpecError(source, "", f"cannot read the key list {path}: {e}".replace("\n", " ")) from None
+        sections: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        for name, keys in (data or {}).items():
+            names = [str(k) for k in (keys or {})]
+            sections[name] = (
+                tuple(k for k in names if not k.endswith("?")),
+                tuple(k[:-1] for k in names if k.endswith("?")),
+            )
+        missing = [s for s in ("top", "rate_limit", "http", "defaults", "dataset") if s not in sections]
+        if missing:
+            raise SpecError(path, missing[0], "section missing from the key list")
+        _KEY_LISTS[path] = KeyList(path, sections)
+    return _KEY_LISTS[path]
+
+
 def load_market(path: Path | str) -> MarketSpec:
     """Read and validate one connectors/<market>.yaml; SpecError names file and key."""
     source = Path(path)
@@ -248,7 +273,8 @@ def load_market(path: Path | str) -> MarketSpec:
 
 
 def parse_market(source: Path, data: Any) -> MarketSpec:
-    top = _Reader(source, "", data, TOP_KEYS, OPTIONAL_TOP_KEYS)
+    keys = _key_list(source)
+    top = _Reader(source, "", data, *keys.of("top"))
     market = top.str("market", _IDENT)
     if market != source.stem:
         raise top.fail("market", f"{market!r} must equal the file name {source.stem!r}")
@@ -261,7 +287,7 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
     if not base_url.startswith(("http://", "https://")):
         raise top.fail("base_url", f"expected an http(s) URL, got {base_url!r}")
 
-    rl = _Reader(source, "rate_limit", data["rate_limit"], RATE_LIMIT_KEYS)
+    rl = _Reader(source, "rate_limit", data["rate_limit"], *keys.of("rate_limit"))
     rate_limit = RateLimit(
         min_request_spacing=rl.duration("min_request_spacing", allow_zero=True),
         pool=rl.str("pool", _POOL),
@@ -270,12 +296,12 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
 
     http = HttpBudgets()
     if "http" in data:
-        h = _Reader(source, "http", data["http"], (), HTTP_KEYS)
-        http = HttpBudgets(**{k: h.duration(k) for k in HTTP_KEYS if k in h.data})
+        h = _Reader(source, "http", data["http"], *keys.of("http"))
+        http = HttpBudgets(**{k: h.duration(k) for k in HttpBudgets.__dataclass_fields__ if k in h.data})
         if http.attempt_timeout and http.part_timeout and http.part_timeout < http.attempt_timeout:
             raise h.fail("part_timeout", "must not be shorter than attempt_timeout")
 
-    d = _Reader(source, "defaults", data["defaults"], DEFAULT_KEYS)
+    d = _Reader(source, "defaults", data["defaults"], *keys.of("defaults"))
     defaults = Defaults(
         start_date=d.date("start_date"),
         retries=d.int("retries", 0),
@@ -296,7 +322,7 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
     for ds_id, body in raw_datasets.items():
         if not isinstance(ds_id, str) or not _IDENT.match(ds_id):
             raise top.fail("datasets", f"dataset id {ds_id!r} does not match {_IDENT.pattern}")
-        r = _Reader(source, f"datasets.{ds_id}", body, DATASET_KEYS, OPTIONAL_DATASET_KEYS)
+        r = _Reader(source, f"datasets.{ds_id}", body, *keys.of("dataset"))
         kind = r.str("kind")
         if kind not in KINDS:
             raise r.fail("kind", f"{kind!r} is not one of {', '.join(KINDS)}")

@@ -32,6 +32,7 @@ final class ConnectorsCommand implements Callable<Integer> {
     List<Map<String, Object>> out = new ArrayList<>();
     for (MarketConnector c : ServiceLoader.load(MarketConnector.class)) {
       ConnectorSpec spec = ConnectorSpec.load(config, c.market());
+      spec.checkConnector(c.market(), c.datasetKinds());
       for (String id : spec.datasetIds()) {
         ConnectorSpec.DatasetSpec d = spec.dataset(id);
         Map<String, Object> e = new LinkedHashMap<>();

@@ -57,6 +57,7 @@ final class RangeCommands {
     public Integer call() {
       IngestConfig config = IngestCli.config(spec);
       ConnectorSpec spec = ConnectorSpec.load(config, market);
+      spec.checkConnector(market, StageRunner.connector(market, s -> {}).datasetKinds());
       ConnectorSpec.DatasetSpec ds = spec.dataset(dataset);
       List<IntervalWindow> windows = windows(spec.timezone(), date("--from", from), date("--to", to).plusDays(1), ds.window());
       if (dryRun) {

@@ -128,7 +128,9 @@ final class StageRunner {
     private void setUp(IntervalKey key, JsonLog log) {
       spec().checkInterval(key);
       if (dataset == null) {
-        dataset = connector(market, this::retryNotice).dataset(datasetId, new ConnectorContext(spec, config, Clock.systemUTC()));
+        MarketConnector c = connector(market, this::retryNotice);
+        spec.checkConnector(market, c.datasetKinds());
+        dataset = c.dataset(datasetId, new ConnectorContext(spec, config, Clock.systemUTC()));
       }
       if (taxonomy == null) {
         taxonomy = Taxonomy.load(config);

@@ -145,4 +145,32 @@ class CliChecksTest {
     assertEquals(0, good.exit(), good.err());
     assertEquals("n\n0\n", good.out());
   }
+
+  @Test
+  void aMisspeltKeyOrAKindTheConnectorDoesNotProduceInConnectorsYamlIsExit2NamingFileAndKey(@TempDir Path home,
+      @TempDir Path connectors) throws Exception {
+    String yaml = Files.readString(TestRepo.root().resolve("connectors/caiso.yaml"));
+    Path file = connectors.resolve("caiso.yaml");
+    String[][] cases = {
+      {"    freshness: 20m\n", "    freshnes: 20m\n", "datasets.lmp_rt_5min.freshnes: unknown key"},
+      {"  pool_slots: 1", "  pool_slots: one", "rate_limit.pool_slots: expected an integer, got a string"},
+      {"lmp_rt_5min:\n    kind: prices", "lmp_rt_5min:\n    kind: load",
+        "datasets.lmp_rt_5min.kind: 'load', but the caiso connector's dataset lmp_rt_5min produces prices records"},
+    };
+    for (String[] c : cases) {
+      assertTrue(yaml.contains(c[0]), c[0]);
+      Files.writeString(file, yaml.replaceFirst(java.util.regex.Pattern.quote(c[0]), java.util.regex.Matcher.quoteReplacement(c[1])));
+      for (String cmd : new String[] {"run", "fetch"}) {
+        Outcome r = cli(env(home, "INGEST_CONNECTORS_DIR", connectors.toString()), stage(cmd, "lmp_rt_5min", "2024-11-03T08:00:00Z",
+            "2024-11-03T08:05:00Z"));
+        assertEquals(ExitCodes.USAGE, r.exit(), cmd + ": " + r.err());
+        assertTrue(r.err().contains(file + ": " + c[2]), r.err());
+      }
+      Outcome b = cli(env(home, "INGEST_CONNECTORS_DIR", connectors.toString()),
+          "backfill", "--market", "caiso", "--dataset", "lmp_rt_5min", "--from", "2024-11-03", "--to", "2024-11-03", "--dry-run");
+      assertEquals(ExitCodes.USAGE, b.exit(), b.err());
+      assertTrue(b.err().contains(file + ": " + c[2]), b.err());
+    }
+    assertFalse(Files.exists(home.resolve("warehouse.duckdb")), "refused before any sink was opened");
+  }
 }

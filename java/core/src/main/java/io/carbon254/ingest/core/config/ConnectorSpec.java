@@ -15,10 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parts of connectors/&lt;market&gt;.yaml the task JAR uses. The Airflow DAG factory reads the
- * same file for schedules and validates every key; here only what the JAR needs is checked.
+ * The parts of connectors/&lt;market&gt;.yaml the task JAR uses. The whole file is checked first
+ * against the key list both readers share ({@link ConnectorKeys}: every key known, each of its
+ * type), then the values the JAR uses are read; {@link #checkConnector} holds the declaration
+ * against the connector that implements it.
  *
  * @param http the optional {@code http:} block: time budgets of the market's upstream requests
+ * @param source the file the declaration was read from, for messages
  */
 public record ConnectorSpec(
     String market,
@@ -27,7 +30,8 @@ public record ConnectorSpec(
     String baseUrl,
     Duration minRequestSpacing,
     HttpBudget http,
-    Map<String, DatasetSpec> datasets) {
+    Map<String, DatasetSpec> datasets,
+    String source) {
 
   /**
    * @param grid the instants intervals start and end on (from {@code cadence})
@@ -73,6 +77,7 @@ public record ConnectorSpec(
   }
 
   static ConnectorSpec parse(JsonNode root, String file, IngestConfig config, String market) {
+    ConnectorKeys.bundled().check(root, file);
     String declared = Yaml.text(root, file, "market");
     if (!declared.equals(market)) {
       throw ConfigException.of(file, "market", "'" + declared + "' does not match the file name " + market);
@@ -126,7 +131,7 @@ public record ConnectorSpec(
       datasets.put(id, new DatasetSpec(id, kind, Yaml.optText(d, "description").orElse(""), cadence, window, grid, maxWindow));
     }
     return new ConnectorSpec(market, Yaml.optText(root, "display_name").orElse(market), tz, baseUrl, spacing,
-        http(root, file), Map.copyOf(datasets));
+        http(root, file), java.util.Collections.unmodifiableMap(datasets), file);
   }
 
   /** The optional {@code http:} block; unknown keys are refused (a misspelt budget would silently be the default). */
@@ -178,6 +183,25 @@ public record ConnectorSpec(
   public void checkInterval(IntervalKey key) {
     DatasetSpec d = dataset(key.dataset());
     d.grid().check(market + "/" + d.id(), key.window(), d.maxWindow());
+  }
+
+  /**
+   * The declaration against the connector that implements the market: every declared dataset is
+   * one the connector has, with the kind of record the connector produces for it. A disagreement
+   * is a configuration error naming the file and the key (exit 2), before any request is made.
+   */
+  public void checkConnector(String connectorMarket, Map<String, RecordKind> implemented) {
+    for (DatasetSpec d : datasets.values()) {
+      RecordKind k = implemented.get(d.id());
+      if (k == null) {
+        throw ConfigException.of(source, "datasets." + d.id(), "the " + connectorMarket + " connector has no dataset '" + d.id()
+            + "' (it has: " + String.join(", ", implemented.keySet()) + ")");
+      }
+      if (k != d.kind()) {
+        throw ConfigException.of(source, "datasets." + d.id() + ".kind", "'" + d.kind().id() + "', but the " + connectorMarket
+            + " connector's dataset " + d.id() + " produces " + k.id() + " records");
+      }
+    }
   }
 
   public List<String> datasetIds() {

@@ -12,7 +12,9 @@ import java.util.Optional;
 
 /** Loads a YAML policy file from a path, or its copy bundled in the JAR under the same relative name. */
 public final class Yaml {
-  private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+  /** A key written twice is an error, not the last one silently (as in the Airflow side's reader). */
+  private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private Yaml() {}
 

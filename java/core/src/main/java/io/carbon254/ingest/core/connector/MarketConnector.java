@@ -6,8 +6,16 @@ import java.util.List;
 public interface MarketConnector {
   String market();
 
-  /** Dataset ids this connector implements. */
-  List<String> datasetIds();
+  /**
+   * The datasets this connector implements, each with the kind of record it produces, in a stable
+   * order: connectors/&lt;market&gt;.yaml may declare only these, each with this kind.
+   */
+  java.util.Map<String, io.carbon254.ingest.core.record.RecordKind> datasetKinds();
+
+  /** Dataset ids this connector implements ({@link #datasetKinds()}'s keys). */
+  default List<String> datasetIds() {
+    return List.copyOf(datasetKinds().keySet());
+  }
 
   Dataset dataset(String id, ConnectorContext context);
 

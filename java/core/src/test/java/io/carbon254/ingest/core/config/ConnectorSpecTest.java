@@ -49,10 +49,16 @@ class ConnectorSpecTest {
 
   static final String HEAD = """
       market: caiso
+      display_name: California ISO
       timezone: America/Los_Angeles
+      owner: ingestion-caiso
       base_url: http://oasis.caiso.com
-      rate_limit: {min_request_spacing: 5s}
+      rate_limit: {min_request_spacing: 5s, pool: caiso_oasis, pool_slots: 1}
+      defaults: {start_date: 2024-11-01, retries: 3, retry_delay: 2m, max_retry_delay: 30m, execution_timeout: 30m, max_active_runs: 4, catchup: false}
       """;
+
+  /** The keys of a dataset the JAR does not read (the Airflow schedule and freshness), for the tests' one-line datasets. */
+  static final String REST = "description: d, schedule: '0 0 * * *', lag: 0s, freshness: 1h";
 
   @Test
   void cadenceGivesTheGridAndMaxWindowDefaultsTo1dIntradayAnd31dDaily() {
@@ -66,8 +72,8 @@ class ConnectorSpecTest {
 
   @Test
   void maxWindowIsReadAndChecked() throws Exception {
-    ConnectorSpec s = parse(HEAD + "datasets:\n  a: {kind: prices, cadence: hourly, window: 1h, max_window: 6h}\n"
-        + "  b: {kind: load, cadence: daily, window: 1d, max_window: 7d}\n");
+    ConnectorSpec s = parse(HEAD + "datasets:\n  a: {kind: prices, cadence: hourly, window: 1h, max_window: 6h, " + REST + "}\n"
+        + "  b: {kind: load, cadence: daily, window: 1d, max_window: 7d, " + REST + "}\n");
     assertEquals(Duration.ofHours(6), s.dataset("a").maxWindow());
     assertEquals(Duration.ofDays(7), s.dataset("b").maxWindow());
     UsageException e = assertThrows(UsageException.class,
@@ -76,20 +82,20 @@ class ConnectorSpecTest {
     s.checkInterval(new IntervalKey("caiso", "b", IntervalWindow.parse("2024-11-01T07:00:00Z", "2024-11-08T08:00:00Z")));
 
     UsageException partial = assertThrows(UsageException.class,
-        () -> parse(HEAD + "datasets:\n  b: {kind: load, cadence: daily, window: 1d, max_window: 36h}\n"));
+        () -> parse(HEAD + "datasets:\n  b: {kind: load, cadence: daily, window: 1d, max_window: 36h, " + REST + "}\n"));
     assertTrue(partial.getMessage().contains("datasets.b.max_window") && partial.getMessage().contains("whole number of days"),
         partial.getMessage());
     UsageException tooShort = assertThrows(UsageException.class,
-        () -> parse(HEAD + "datasets:\n  a: {kind: prices, cadence: hourly, window: 1h, max_window: 30m}\n"));
+        () -> parse(HEAD + "datasets:\n  a: {kind: prices, cadence: hourly, window: 1h, max_window: 30m, " + REST + "}\n"));
     assertTrue(tooShort.getMessage().contains("datasets.a.max_window"), tooShort.getMessage());
     UsageException cadence = assertThrows(UsageException.class,
-        () -> parse(HEAD + "datasets:\n  a: {kind: prices, cadence: weekly, window: 7d}\n"));
+        () -> parse(HEAD + "datasets:\n  a: {kind: prices, cadence: weekly, window: 7d, " + REST + "}\n"));
     assertTrue(cadence.getMessage().contains("caiso.yaml: datasets.a.cadence"), cadence.getMessage());
   }
 
   @Test
   void theHttpBlockSetsTheTimeBudgetsEveryKeyOptional() throws Exception {
-    String ds = "datasets:\n  a: {kind: prices, cadence: 5min, window: 5m}\n";
+    String ds = "datasets:\n  a: {kind: prices, cadence: 5min, window: 5m, " + REST + "}\n";
     assertEquals(ConnectorSpec.HttpBudget.defaults(), parse(HEAD + ds).http());
     assertEquals(new ConnectorSpec.HttpBudget(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)),
         ConnectorSpec.HttpBudget.defaults());
@@ -117,11 +123,14 @@ class ConnectorSpecTest {
   void errorsNameTheFileAndTheKey(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("caiso.yaml"), """
         market: caiso
+        display_name: California ISO
         timezone: America/Los_Angeles
+        owner: ingestion-caiso
         base_url: http://oasis.caiso.com
-        rate_limit: {min_request_spacing: 5s}
+        rate_limit: {min_request_spacing: 5s, pool: caiso_oasis, pool_slots: 1}
+        defaults: {start_date: 2024-11-01, retries: 3, retry_delay: 2m, max_retry_delay: 30m, execution_timeout: 30m, max_active_runs: 4, catchup: false}
         datasets:
-          lmp_rt_5min: {kind: prices, cadence: 5min, window: five minutes}
+          lmp_rt_5min: {kind: prices, cadence: 5min, window: five minutes, description: d, schedule: "*/5 * * * *", lag: 0s, freshness: 1h}
         """);
     UsageException e = assertThrows(UsageException.class,
         () -> ConnectorSpec.load(IngestConfig.of(Map.of("INGEST_CONNECTORS_DIR", dir.toString())), "caiso"));

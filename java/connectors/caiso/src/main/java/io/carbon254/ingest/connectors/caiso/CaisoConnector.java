@@ -12,14 +12,26 @@ import io.carbon254.ingest.core.connector.MarketConnector;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import io.carbon254.ingest.core.policy.NormalizationRules;
+import io.carbon254.ingest.core.record.RecordKind;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** CAISO: OASIS (prices, load) and caiso.com Today's Outlook (fuel mix). */
 public final class CaisoConnector implements MarketConnector {
   public static final String MARKET = "caiso";
-  private static final List<String> DATASETS =
-      List.of("lmp_da_hourly", "lmp_rt_5min", "lmp_rt_15min", "load_actual", "load_forecast", "fuel_mix");
+  private static final Map<String, RecordKind> KINDS = kinds();
+  private static final List<String> DATASETS = List.copyOf(KINDS.keySet());
+
+  private static Map<String, RecordKind> kinds() {
+    Map<String, RecordKind> k = new LinkedHashMap<>();
+    for (String id : List.of("lmp_da_hourly", "lmp_rt_5min", "lmp_rt_15min", "load_actual", "load_forecast")) {
+      k.put(id, OasisQuery.forDataset(id).kind);
+    }
+    k.put("fuel_mix", RecordKind.FUEL_MIX);
+    return java.util.Collections.unmodifiableMap(k);
+  }
 
   private HttpPolicy policy = HttpPolicy.defaults();
   private Consumer<String> retryLog = s -> {};
@@ -30,8 +42,8 @@ public final class CaisoConnector implements MarketConnector {
   }
 
   @Override
-  public List<String> datasetIds() {
-    return DATASETS;
+  public Map<String, RecordKind> datasetKinds() {
+    return KINDS;
   }
 
   /**
