@@ -270,7 +270,8 @@ def test_the_key_list_is_the_one_beside_the_market_files(tmp_path):
     (tmp_path / "schema").mkdir()
     (tmp_path / "schema" / "keys.yaml").write_text(yaml.safe_dump(keys, sort_keys=False))
     e = error_of(tmp_path, caiso_data())
-    assert e.key == "owner" and e.problem.startswith("unknown key"), e
+    assert e.key == "owner", e
+    assert e.problem.startswith("unknown key"), e
     assert "owner" not in e.problem.split("allowed here:")[1]
 
 
