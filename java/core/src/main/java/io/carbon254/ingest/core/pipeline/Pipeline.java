@@ -249,6 +249,7 @@ public final class Pipeline {
         int index = i;
         dataset.parse(p, r -> {
           parsed[0]++;
+          Warehouse.checkStagingKey(key, r); // before the row is written anywhere
           if (!key.window().contains(r.intervalStart())) {
             if (outside[0]++ == 0) {
               firstOutside[0] = r.naturalKey();

@@ -121,6 +121,21 @@ public interface Warehouse extends AutoCloseable {
     return n[0];
   }
 
+  /**
+   * The one check of what may be staged under a key: a row of the key's market and dataset. The
+   * pipeline applies it to every parsed row (so a connector that labels a row wrong fails before
+   * anything is written, whichever the warehouse) and every warehouse's staging writer applies it
+   * again (the contract holds for any caller).
+   *
+   * @throws IllegalArgumentException naming the row and the key (exit 1: a bug, not the payload)
+   */
+  static void checkStagingKey(IntervalKey key, CanonicalRecord r) {
+    if (!r.market().equals(key.market()) || !r.dataset().equals(key.dataset())) {
+      throw new IllegalArgumentException("a staging row of " + r.market() + "/" + r.dataset() + " (" + r.naturalKey()
+          + ") cannot be written under the key " + key);
+    }
+  }
+
   /** A staging write in progress (see {@link #openStaging}). */
   interface StagingWriter extends AutoCloseable {
     void write(List<CanonicalRecord> batch);

@@ -13,6 +13,7 @@ import io.carbon254.ingest.core.record.LoadRecord;
 import io.carbon254.ingest.core.record.PriceRecord;
 import io.carbon254.ingest.core.record.Provenance;
 import io.carbon254.ingest.core.record.RecordKind;
+import io.carbon254.ingest.core.sink.BronzeRevisions;
 import io.carbon254.ingest.core.sink.QualityResult;
 import io.carbon254.ingest.core.sink.QueryResult;
 import io.carbon254.ingest.core.sink.RunRecord;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.duckdb.ChunkAppender;
@@ -312,73 +314,81 @@ public final class DuckDbWarehouse implements Warehouse {
    */
   @Override
   public List<Instant> putBronze(List<PayloadHead> payloads, java.util.function.IntFunction<byte[]> body) {
-    List<Instant> stored = new ArrayList<>(payloads.size());
     List<SqlWork<Void>> writes = new ArrayList<>();
+    List<BronzeRevisions.Revision> revisions;
     try {
       PreparedStatement first = ps("SELECT fetched_at FROM bronze_payloads WHERE market = ? AND dataset = ?"
           + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
       Map<IntervalKey, Map<Integer, String>> current = new HashMap<>();
-      for (int k = 0; k < payloads.size(); k++) {
-        PayloadHead p = payloads.get(k);
-        int index = k;
-        String latest = current.computeIfAbsent(p.key(), this::latestIds).get(p.part());
-        bindKey(first, p.key(), 1);
-        first.setString(5, p.payloadId());
-        Instant firstFetched = null;
-        try (ResultSet rs = first.executeQuery()) {
-          if (rs.next()) {
-            firstFetched = instant(rs.getObject(1));
+      revisions = BronzeRevisions.revise(payloads, new BronzeRevisions.Stored() {
+        @Override
+        public Optional<Instant> fetchedAt(IntervalKey key, String payloadId) {
+          try {
+            bindKey(first, key, 1);
+            first.setString(5, payloadId);
+            try (ResultSet rs = first.executeQuery()) {
+              return rs.next() ? Optional.of(instant(rs.getObject(1))) : Optional.empty();
+            }
+          } catch (SQLException e) {
+            throw fail("read Bronze", e);
           }
         }
-        if (firstFetched == null) {
-          writes.add(() -> {
-            // The body is read here, when its row is written, and dropped after (one at a time).
-            byte[] bytes = body.apply(index);
-            PreparedStatement ins = ps("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            int i = 1;
-            ins.setString(i++, p.payloadId());
-            ins.setString(i++, p.key().market());
-            ins.setString(i++, p.key().dataset());
-            ins.setObject(i++, ts(p.key().window().start()));
-            ins.setObject(i++, ts(p.key().window().end()));
-            ins.setInt(i++, p.part());
-            ins.setString(i++, p.url());
-            ins.setString(i++, p.contentType());
-            ins.setInt(i++, p.httpStatus());
-            ins.setLong(i++, p.sizeBytes());
-            ins.setString(i++, p.sha256());
-            ins.setObject(i++, ts(p.fetchedAt()));
-            ins.setObject(i++, ts(p.fetchedAt()));
-            ins.setBytes(i, bytes);
-            ins.executeUpdate();
-            ins.clearParameters();
-            return null;
-          });
-          stored.add(p.fetchedAt());
-        } else if (p.payloadId().equals(latest)) {
-          stored.add(firstFetched); // already current: nothing to write
-        } else {
-          writes.add(() -> {
-            PreparedStatement revive = ps("UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE market = ? AND dataset = ?"
-                + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
-            revive.setObject(1, ts(p.fetchedAt()));
-            revive.setObject(2, ts(p.fetchedAt()));
-            bindKey(revive, p.key(), 3);
-            revive.setString(7, p.payloadId());
-            revive.executeUpdate();
-            return null;
-          });
-          stored.add(p.fetchedAt());
+
+        @Override
+        public Optional<String> current(IntervalKey key, int part) {
+          return Optional.ofNullable(current.computeIfAbsent(key, k -> latestIds(k)).get(part));
         }
-        current.get(p.key()).put(p.part(), p.payloadId());
-      }
-      if (writes.size() == 1) {
-        writes.get(0).run(); // one statement: its own transaction
-      }
+      }, t -> t);
     } catch (SQLException e) {
       throw fail("store payloads", e);
     }
-    if (writes.size() > 1) {
+    for (int k = 0; k < payloads.size(); k++) {
+      PayloadHead p = payloads.get(k);
+      int index = k;
+      switch (revisions.get(k).kind()) {
+        case NEW -> writes.add(() -> {
+          // The body is read here, when its row is written, and dropped after (one at a time).
+          byte[] bytes = body.apply(index);
+          PreparedStatement ins = ps("INSERT INTO bronze_payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          int i = 1;
+          ins.setString(i++, p.payloadId());
+          ins.setString(i++, p.key().market());
+          ins.setString(i++, p.key().dataset());
+          ins.setObject(i++, ts(p.key().window().start()));
+          ins.setObject(i++, ts(p.key().window().end()));
+          ins.setInt(i++, p.part());
+          ins.setString(i++, p.url());
+          ins.setString(i++, p.contentType());
+          ins.setInt(i++, p.httpStatus());
+          ins.setLong(i++, p.sizeBytes());
+          ins.setString(i++, p.sha256());
+          ins.setObject(i++, ts(p.fetchedAt()));
+          ins.setObject(i++, ts(p.fetchedAt()));
+          ins.setBytes(i, bytes);
+          ins.executeUpdate();
+          ins.clearParameters();
+          return null;
+        });
+        case CURRENT -> { } // already current: nothing to write (an unchanged re-run grows nothing)
+        case RETURNED -> writes.add(() -> {
+          PreparedStatement revive = ps("UPDATE bronze_payloads SET fetched_at = ?, last_fetched_at = ? WHERE market = ? AND dataset = ?"
+              + " AND interval_start_utc = ? AND interval_end_utc = ? AND payload_id = ?");
+          revive.setObject(1, ts(p.fetchedAt()));
+          revive.setObject(2, ts(p.fetchedAt()));
+          bindKey(revive, p.key(), 3);
+          revive.setString(7, p.payloadId());
+          revive.executeUpdate();
+          return null;
+        });
+      }
+    }
+    if (writes.size() == 1) {
+      try {
+        writes.get(0).run(); // one statement: its own transaction
+      } catch (SQLException e) {
+        throw fail("store payloads", e);
+      }
+    } else if (writes.size() > 1) {
       inTransaction("store payloads", () -> {
         for (SqlWork<Void> w : writes) {
           w.run();
@@ -386,7 +396,7 @@ public final class DuckDbWarehouse implements Warehouse {
         return null;
       });
     }
-    return stored;
+    return revisions.stream().map(BronzeRevisions.Revision::fetchedAt).toList();
   }
 
   /** Payload id of the current payload of each part of a key (ids only: no payload bodies read). */
@@ -460,6 +470,9 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public void replaceStaging(Stage stage, IntervalKey key, RecordKind kind, List<CanonicalRecord> rows) {
+    for (CanonicalRecord r : rows) {
+      Warehouse.checkStagingKey(key, r);
+    }
     inTransaction("write " + kind.stagingTable(), () -> {
       try (PreparedStatement del = conn().prepareStatement("DELETE FROM " + kind.stagingTable()
           + " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?")) {
@@ -513,6 +526,7 @@ public final class DuckDbWarehouse implements Warehouse {
         public void write(List<CanonicalRecord> batch) {
           try {
             for (CanonicalRecord r : batch) {
+              Warehouse.checkStagingKey(key, r);
               a.beginRow();
               a.append(stageId);
               appendRecord(a, r);

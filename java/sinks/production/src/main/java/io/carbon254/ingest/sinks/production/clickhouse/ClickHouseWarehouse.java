@@ -9,6 +9,7 @@ import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.Column;
 import io.carbon254.ingest.core.record.RecordKind;
+import io.carbon254.ingest.core.sink.BronzeRevisions;
 import io.carbon254.ingest.core.sink.QualityResult;
 import io.carbon254.ingest.core.sink.QueryResult;
 import io.carbon254.ingest.core.sink.RunRecord;
@@ -87,33 +88,41 @@ public final class ClickHouseWarehouse implements Warehouse {
     for (PayloadHead p : payloads) {
       byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
     }
-    // A payload's fetched_at (its rows' version) is the instant its bytes became the current content
-    // of their part: identical bytes fetched again keep it; bytes replaced by others that come back
-    // (a reverted revision) get the new fetch instant, as in the embedded warehouse.
-    Map<String, Instant> first = new HashMap<>();
-    Map<String, String> currentOfPart = new HashMap<>();
+    // The revision rule (BronzeRevisions) over what Bronze holds of the batch's keys, read once per key.
+    Map<IntervalKey, Map<String, Instant>> held = new HashMap<>();
+    Map<IntervalKey, Map<Integer, String>> currentOfPart = new HashMap<>();
     for (IntervalKey key : byKey.keySet()) {
+      Map<String, Instant> first = new HashMap<>();
       for (List<String> row :
           gateway.select(
               "read Bronze of " + key,
               "SELECT payload_id, toUnixTimestamp(fetched_at) FROM " + db + ".bronze_payloads FINAL WHERE " + where(key))) {
         first.put(row.get(0), Instant.ofEpochSecond(Long.parseLong(row.get(1))));
       }
+      held.put(key, first);
+      Map<Integer, String> current = new HashMap<>();
       for (List<String> row : gateway.select("read Bronze of " + key, currentPerPartSql(key))) {
-        currentOfPart.put(key + "#" + row.get(0), row.get(1));
+        current.put(Integer.parseInt(row.get(0)), row.get(1));
       }
+      currentOfPart.put(key, current);
     }
-    Instant now = Instant.now();
-    List<PayloadHead> stored = new ArrayList<>(payloads.size());
-    for (PayloadHead p : payloads) {
-      Instant f = first.get(p.payloadId());
-      String part = p.key() + "#" + p.part();
-      if (f == null || !p.payloadId().equals(currentOfPart.get(part))) {
-        f = Instant.ofEpochSecond(p.fetchedAt().getEpochSecond());
-        first.put(p.payloadId(), f);
+    List<BronzeRevisions.Revision> revisions = BronzeRevisions.revise(payloads, new BronzeRevisions.Stored() {
+      @Override
+      public java.util.Optional<Instant> fetchedAt(IntervalKey key, String payloadId) {
+        return java.util.Optional.ofNullable(held.get(key).get(payloadId));
       }
-      currentOfPart.put(part, p.payloadId());
-      stored.add(p.withFetchedAt(f));
+
+      @Override
+      public java.util.Optional<String> current(IntervalKey key, int part) {
+        return java.util.Optional.ofNullable(currentOfPart.get(key).get(part));
+      }
+    }, t -> Instant.ofEpochSecond(t.getEpochSecond())); // DateTime: whole seconds
+    Instant now = Instant.now();
+    // Every payload is inserted, the current ones too: ReplacingMergeTree keeps one row per payload,
+    // and the insert moves its last_fetched_at.
+    List<PayloadHead> stored = new ArrayList<>(payloads.size());
+    for (int k = 0; k < payloads.size(); k++) {
+      stored.add(payloads.get(k).withFetchedAt(revisions.get(k).fetchedAt()));
     }
     gateway.insert(
         "store " + payloads.size() + " payload(s) in Bronze",
@@ -172,7 +181,7 @@ public final class ClickHouseWarehouse implements Warehouse {
   @Override
   public void replaceStaging(Stage stage, IntervalKey key, RecordKind kind, List<CanonicalRecord> rows) {
     for (CanonicalRecord r : rows) {
-      checkKey(key, r);
+      Warehouse.checkStagingKey(key, r);
     }
     long generation = nextGeneration();
     if (!rows.isEmpty()) {
@@ -234,7 +243,7 @@ public final class ClickHouseWarehouse implements Warehouse {
         }
         try {
           for (CanonicalRecord r : batch) {
-            checkKey(key, r);
+            Warehouse.checkStagingKey(key, r);
             w.string(stage.id());
             w.dateTime(key.window().start());
             w.dateTime(key.window().end());
@@ -409,13 +418,6 @@ public final class ClickHouseWarehouse implements Warehouse {
     List<String> cols = new ArrayList<>(List.of("stage", "key_start", "key_end", "generation", "row_no"));
     kind.columns().forEach(c -> cols.add(c.name()));
     return cols;
-  }
-
-  private static void checkKey(IntervalKey key, CanonicalRecord r) {
-    if (!r.market().equals(key.market()) || !r.dataset().equals(key.dataset())) {
-      throw new IllegalArgumentException(
-          "a staging row of " + r.market() + "/" + r.dataset() + " cannot be written under the key " + key);
-    }
   }
 
   /** The marker makes a generation visible: readers never see a half-written one. */
