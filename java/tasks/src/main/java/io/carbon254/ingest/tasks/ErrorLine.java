@@ -23,7 +23,7 @@ final class ErrorLine {
 
   static void print(IngestException e, PrintStream err, boolean terminal) {
     if (e.exitCode() == ExitCodes.USAGE || terminal) {
-      err.println("ingest: error: " + oneLine(e.getMessage()));
+      err.println("ingest: error: " + io.carbon254.ingest.core.Secrets.mask(oneLine(e.getMessage())));
       err.flush();
     }
   }

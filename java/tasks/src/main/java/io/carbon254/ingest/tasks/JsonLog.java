@@ -50,7 +50,8 @@ final class JsonLog implements TaskLog {
     line.put("msg", message);
     line.putAll(fields);
     try {
-      out.println(MAPPER.writeValueAsString(line));
+      // no credential leaves the process in a log line, whatever a message or field carries
+      out.println(io.carbon254.ingest.core.Secrets.mask(MAPPER.writeValueAsString(line)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       out.println("{\"level\":\"ERROR\",\"msg\":\"log serialization failed\"}");
     }

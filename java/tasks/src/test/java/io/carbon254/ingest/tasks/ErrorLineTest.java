@@ -30,4 +30,16 @@ class ErrorLineTest {
     assertEquals("one", ErrorLine.oneLine("one"));
     assertEquals("a (b; c)", ErrorLine.oneLine("a\r\n  b  \nc\n"));
   }
+
+  @Test
+  void aRegisteredCredentialNeverReachesTheErrorLineOrTheJsonLog() {
+    String key = io.carbon254.ingest.core.Secrets.register("errorline-test-key-91f3");
+    assertEquals("ingest: error: API key *** refused\n", printed(new UsageException("API key " + key + " refused"), false));
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    new JsonLog(java.util.Map.of("run_id", "r1"), new PrintStream(b, true, StandardCharsets.UTF_8))
+        .error("refused " + key, java.util.Map.of("url", "https://api.test/x?k=" + key));
+    String line = b.toString(StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertFalse(line.contains(key), line);
+    org.junit.jupiter.api.Assertions.assertTrue(line.contains("\"msg\":\"refused ***\"") && line.contains("x?k=***"), line);
+  }
 }

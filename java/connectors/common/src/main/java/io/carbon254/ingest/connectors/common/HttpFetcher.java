@@ -36,8 +36,17 @@ import okhttp3.Response;
  * part, the attempts made and the budget.
  */
 public final class HttpFetcher {
+  /**
+   * The one client of the process (its connection pool and dispatcher): every market's fetcher is a
+   * view of it with its own timeouts. Built on the first request: a stage that does not fetch never
+   * pays for TLS set-up.
+   */
+  private static OkHttpClient shared;
+
   private final String market;
-  private OkHttpClient client; // built on the first request: a stage that does not fetch never pays for TLS set-up
+  private OkHttpClient client;
+  private Auth auth = Auth.NONE;
+  private DailyQuota quota;
   private final HttpPolicy policy;
   private final RequestSpacer spacer;
   private final Clock clock;
@@ -52,9 +61,16 @@ public final class HttpFetcher {
     this.userAgent = "254carbon-ingest/0.1 (+market-data ingestion)";
   }
 
-  private synchronized OkHttpClient client() {
+  private static synchronized OkHttpClient shared() {
+    if (shared == null) {
+      shared = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    }
+    return shared;
+  }
+
+  synchronized OkHttpClient client() {
     if (client == null) {
-      client = new OkHttpClient.Builder()
+      client = shared().newBuilder()
           .connectTimeout(policy.connectTimeout())
           .readTimeout(policy.readTimeout())
           .callTimeout(policy.callTimeout())
@@ -67,6 +83,18 @@ public final class HttpFetcher {
   /** Where retry notices go (the task's structured log). */
   public HttpFetcher onRetry(Consumer<String> log) {
     this.log = log;
+    return this;
+  }
+
+  /** The credentials every request of this fetcher carries (see {@link Auth}). */
+  public HttpFetcher withAuth(Auth auth) {
+    this.auth = java.util.Objects.requireNonNull(auth, "auth is null");
+    return this;
+  }
+
+  /** A per-day request quota every attempt of this fetcher takes from (see {@link DailyQuota}). */
+  public HttpFetcher withQuota(DailyQuota quota) {
+    this.quota = quota;
     return this;
   }
 
@@ -107,13 +135,42 @@ public final class HttpFetcher {
     return get(url, null, check);
   }
 
+  /** GETs {@code url}: {@link #send} of a GET. */
+  public HttpResult get(HttpUrl url, String part, ResponseCheck check) {
+    return send(HttpRequest.get(url), part, check);
+  }
+
+  /** The most pages one paged answer may have (a source that never ends the paging fails instead of looping). */
+  static final int MAX_PAGES = 100_000;
+
   /**
-   * GETs {@code url} within the policy's budgets.
+   * Sends the pages of one answer in turn ({@link Paging}: the first page's request, each next one
+   * from the page before), handing each page to {@code out} as it arrives; every page within the
+   * policy's budgets, as {@link #send}. Returns the number of pages.
+   */
+  public int pages(HttpRequest base, Paging paging, String part, ResponseCheck check,
+      io.carbon254.ingest.core.connector.RowSink<? super HttpResult> out) {
+    HttpRequest request = paging.first(base);
+    for (int index = 0; index < MAX_PAGES; index++) {
+      HttpResult page = send(request, (part == null ? market : part) + " page " + (index + 1), check);
+      out.accept(page);
+      java.util.Optional<HttpRequest> next = paging.next(request, page, index);
+      if (next.isEmpty()) {
+        return index + 1;
+      }
+      request = next.get();
+    }
+    throw new UpstreamUnavailableException((part == null ? market : part) + ": more than " + MAX_PAGES + " pages; the paging does not end");
+  }
+
+  /**
+   * Sends {@code request} (with the fetcher's credentials) within the policy's budgets.
    *
    * @param part what this request is, for messages (e.g. {@code caiso/lmp_rt_5min 2024-11-03T08:00:00Z..2024-11-03T09:00:00Z
    *     (part 1/2)}); null: the market
    */
-  public HttpResult get(HttpUrl url, String part, ResponseCheck check) {
+  public HttpResult send(HttpRequest request, String part, ResponseCheck check) {
+    HttpUrl url = request.url();
     String shown = redact(url);
     String head = (part == null ? market : part) + ": " + shown;
     long started = System.nanoTime();
@@ -129,6 +186,9 @@ public final class HttpFetcher {
       Duration backoff = policy.backoff(attempts[0], ThreadLocalRandom.current().nextDouble());
       if (rf.retryAfter != null && rf.retryAfter.compareTo(backoff) > 0) {
         backoff = rf.retryAfter;
+      }
+      if (rf.status == 401) {
+        backoff = Duration.ZERO; // renewed credentials: nothing to wait for
       }
       if (attempts[0] < policy.maxAttempts() && backoff.plus(minAttempt).compareTo(remaining(deadline)) > 0) {
         outOfBudget[0] = true; // the backoff would reach the end of the part budget: stop now
@@ -153,7 +213,8 @@ public final class HttpFetcher {
             .build();
     Retry retry = Retry.of(market + "-http", config);
     try {
-      return Retry.decorateSupplier(retry, () -> attempt(url, shown, check, attempts, deadline)).get();
+      boolean[] renewed = {false};
+      return Retry.decorateSupplier(retry, () -> attempt(request, shown, check, attempts, deadline, renewed)).get();
     } catch (RetryableFailure e) {
       if (outOfBudget[0] || remaining(deadline).compareTo(minAttempt) < 0) {
         throw budgetSpent(head, attempts[0], started, e.getMessage(), e);
@@ -181,7 +242,7 @@ public final class HttpFetcher {
     return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
-  private HttpResult attempt(HttpUrl url, String shown, ResponseCheck check, int[] attempts, long deadline) {
+  private HttpResult attempt(HttpRequest httpRequest, String shown, ResponseCheck check, int[] attempts, long deadline, boolean[] renewed) {
     try {
       if (!spacer.acquire(remaining(deadline))) {
         throw new BudgetSpent("the request spacing wait alone would pass the end of the budget");
@@ -194,8 +255,22 @@ public final class HttpFetcher {
     if (left.isZero()) {
       throw new BudgetSpent("no time left for another attempt");
     }
+    if (quota != null) {
+      String spent = quota.take();
+      if (spent != null) {
+        throw new FatalFailure(spent);
+      }
+    }
     int attempt = ++attempts[0];
-    Request request = new Request.Builder().url(url).header("User-Agent", userAgent).get().build();
+    HttpRequest signed = auth.apply(httpRequest);
+    Request.Builder rb = new Request.Builder().url(signed.url()).header("User-Agent", userAgent);
+    signed.headers().forEach(rb::header);
+    if (signed.body() == null) {
+      rb.method(signed.method(), null);
+    } else {
+      rb.method(signed.method(), okhttp3.RequestBody.create(signed.body(), okhttp3.MediaType.parse(signed.contentType())));
+    }
+    Request request = rb.build();
     Call call = client().newCall(request);
     Duration timeout = left.compareTo(policy.callTimeout()) < 0 ? left : policy.callTimeout();
     call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -218,6 +293,10 @@ public final class HttpFetcher {
       if (code == 404) {
         throw new NotPublishedException(market + ": " + shown + " answered HTTP 404 (not published yet)");
       }
+      if (code == 401 && !renewed[0] && auth.renew()) {
+        renewed[0] = true; // a token that expired early: one more attempt with a new one, at once
+        throw new RetryableFailure("HTTP 401: the credentials were refused; renewed them", code, Duration.ZERO, null);
+      }
       if (code == 401 || code == 403) {
         throw new FatalFailure("HTTP " + code + snippet(body) + " (credentials missing or refused: check the market's API key"
             + " variables; a retry will not help)", true);
@@ -225,7 +304,11 @@ public final class HttpFetcher {
       if (code >= 400) {
         throw new FatalFailure("HTTP " + code + snippet(body) + " (the request is wrong: a retry will not help)", true);
       }
-      result = new HttpResult(shown, code, ct, body, clock.instant(), attempt);
+      java.util.Map<String, String> headers = new java.util.HashMap<>();
+      for (String name : response.headers().names()) {
+        headers.put(name.toLowerCase(java.util.Locale.ROOT), response.header(name));
+      }
+      result = new HttpResult(shown, code, ct, body, clock.instant(), attempt, headers);
     } catch (InterruptedIOException e) {
       throw new RetryableFailure("timeout after " + timeout.toMillis() + " ms (" + e.getMessage() + ")", 0, null, e);
     } catch (IOException e) {
@@ -268,10 +351,13 @@ public final class HttpFetcher {
   private static String snippet(byte[] body) {
     String s = new String(body, 0, Math.min(body.length, 160), java.nio.charset.StandardCharsets.UTF_8)
         .replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").trim();
-    return s.isEmpty() ? "" : ": " + s;
+    return s.isEmpty() ? "" : ": " + io.carbon254.ingest.core.Secrets.mask(s);
   }
 
-  /** The URL as logged and stored: query parameters that look like secrets are masked. */
+  /**
+   * The URL as logged and stored: query parameters that look like secrets are masked, and so is any
+   * registered secret value anywhere in it ({@link io.carbon254.ingest.core.Secrets}).
+   */
   public static String redact(HttpUrl url) {
     HttpUrl.Builder b = url.newBuilder();
     for (String name : url.queryParameterNames()) {
@@ -280,7 +366,7 @@ public final class HttpFetcher {
         b.setQueryParameter(name, "***");
       }
     }
-    return b.build().toString();
+    return io.carbon254.ingest.core.Secrets.mask(b.build().toString());
   }
 
   /** Replaces scheme, host and port of {@code url} by those of {@code base} (INGEST_&lt;MARKET&gt;_BASE_URL). */
