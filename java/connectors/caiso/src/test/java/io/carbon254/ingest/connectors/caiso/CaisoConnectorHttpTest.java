@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carbon254.ingest.connectors.common.HttpPolicy;
+import io.carbon254.ingest.connectors.common.testing.RecordingDispatcher;
 import io.carbon254.ingest.core.ExitCodes;
 import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.NotPublishedException;
@@ -26,12 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
@@ -42,30 +39,6 @@ import org.junit.jupiter.api.Test;
 class CaisoConnectorHttpTest {
   static final String THROTTLE_PAGE =
       "<html><body><p>CAISO Acceptable Use Policy Violation. Please retry your request after 5 seconds.</p></body></html>";
-
-  /** Answers queued responses first, then {@code fallback}; notes every request and when it arrived. */
-  static final class Recorder extends Dispatcher {
-    final ConcurrentLinkedQueue<MockResponse> queue = new ConcurrentLinkedQueue<>();
-    final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
-    final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
-    volatile Function<RecordedRequest, MockResponse> fallback = r -> zipResponse(rtZip());
-
-    @Override
-    public MockResponse dispatch(RecordedRequest request) {
-      arrivals.add(System.nanoTime());
-      requests.add(request);
-      MockResponse r = queue.poll();
-      return r != null ? r : fallback.apply(request);
-    }
-
-    long gapMillis(int i) {
-      return (arrivals.get(i) - arrivals.get(i - 1)) / 1_000_000;
-    }
-
-    HttpUrl url(int i) {
-      return requests.get(i).getUrl();
-    }
-  }
 
   static byte[] rtZip() {
     return zip("20241103_20241103_PRC_INTVL_LMP_N_20241103_10_05_00_v1.csv", resource(OasisPriceParserTest.RT_FALL));
@@ -81,13 +54,13 @@ class CaisoConnectorHttpTest {
   }
 
   private MockWebServer server;
-  private Recorder recorder;
+  private RecordingDispatcher recorder;
   private final List<String> retryLog = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void start() throws Exception {
     server = new MockWebServer();
-    recorder = new Recorder();
+    recorder = new RecordingDispatcher(r -> zipResponse(rtZip()));
     server.setDispatcher(recorder);
     server.start();
   }

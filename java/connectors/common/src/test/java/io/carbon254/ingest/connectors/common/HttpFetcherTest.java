@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carbon254.ingest.connectors.common.testing.RecordingDispatcher;
 import io.carbon254.ingest.core.ExitCodes;
 import io.carbon254.ingest.core.NotPublishedException;
 import io.carbon254.ingest.core.UpstreamUnavailableException;
@@ -21,12 +22,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,33 +35,14 @@ class HttpFetcherTest {
       HttpPolicy.defaults().withMaxAttempts(3).withBackoff(Duration.ofMillis(20), Duration.ofMillis(80));
   private static final Instant NOW = Instant.parse("2024-11-03T10:00:00Z");
 
-  /** Answers queued responses in order (then 200 "ok") and notes when each request arrived. */
-  static final class Recorder extends Dispatcher {
-    final ConcurrentLinkedQueue<MockResponse> queue = new ConcurrentLinkedQueue<>();
-    final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
-    final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public MockResponse dispatch(RecordedRequest request) {
-      arrivals.add(System.nanoTime());
-      requests.add(request);
-      MockResponse r = queue.poll();
-      return r != null ? r : new MockResponse.Builder().code(200).body("ok").build();
-    }
-
-    long gapMillis(int i) {
-      return (arrivals.get(i) - arrivals.get(i - 1)) / 1_000_000;
-    }
-  }
-
   private MockWebServer server;
-  private Recorder recorder;
+  private RecordingDispatcher recorder;
   private final List<String> retryLog = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void start() throws Exception {
     server = new MockWebServer();
-    recorder = new Recorder();
+    recorder = new RecordingDispatcher();
     server.setDispatcher(recorder);
     server.start();
   }
