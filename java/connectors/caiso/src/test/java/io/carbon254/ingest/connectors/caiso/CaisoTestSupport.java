@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,18 +38,9 @@ final class CaisoTestSupport {
 
   private CaisoTestSupport() {}
 
-  /** The repository root: surefire sets INGEST_REPO_ROOT; otherwise the first parent holding connectors/caiso.yaml. */
+  /** The repository root (surefire's INGEST_REPO_ROOT, else the first parent holding connectors/), as the connector contract finds it. */
   static Path repoRoot() {
-    String env = System.getenv("INGEST_REPO_ROOT");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env).toAbsolutePath().normalize();
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("connectors/caiso.yaml"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("cannot find the repository root (set INGEST_REPO_ROOT)");
+    return io.carbon254.ingest.connectors.common.testing.ConnectorContract.repoRoot();
   }
 
   static IngestConfig config(String baseUrl, Duration spacing) {

@@ -72,7 +72,7 @@ public abstract class ConnectorContract {
   protected abstract IntervalKey simulatedKey(String dataset);
 
   /** The repository root (connectors/, configs/): surefire's INGEST_REPO_ROOT, else the first parent holding connectors/. */
-  protected static Path repoRoot() {
+  public static Path repoRoot() {
     String env = System.getenv("INGEST_REPO_ROOT");
     if (env != null && !env.isBlank()) {
       return Path.of(env).toAbsolutePath().normalize();
