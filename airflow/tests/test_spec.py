@@ -279,7 +279,7 @@ def test_every_key_of_the_list_is_a_field_of_the_spec():
     """A key added to keys.yaml fails here until the DAG factory's spec carries it (the JAR has the same test)."""
     from dataclasses import fields
 
-    from ingest_airflow.spec import DatasetSpec, Defaults, HttpBudgets, MarketSpec, RateLimit
+    from ingest_airflow.spec import DatasetSpec, Defaults, HttpBudgets, MarketSpec, Policies, RateLimit
 
     def names(section: str) -> list[str]:
         return [k.rstrip("?") for k in _key_sections()[section]]
@@ -287,6 +287,7 @@ def test_every_key_of_the_list_is_a_field_of_the_spec():
     assert sorted(names("top")) == sorted(f.name for f in fields(MarketSpec) if f.name != "source")
     assert names("rate_limit") == [f.name for f in fields(RateLimit)]
     assert names("http") == [f.name for f in fields(HttpBudgets)]
+    assert names("policies") == [f.name for f in fields(Policies)]
     assert names("defaults") == [f.name for f in fields(Defaults)]
     assert names("dataset") == [f.name for f in fields(DatasetSpec) if f.name != "id"]
 
@@ -297,3 +298,17 @@ def test_durations_take_milliseconds_as_the_jar_does(tmp_path):
     data["http"] = {"connect_timeout": "200ms", "attempt_timeout": "500ms", "part_timeout": "2s"}
     m = load_market(write(tmp_path, data))
     assert m.http.connect_timeout == dt.timedelta(milliseconds=200)
+
+
+def test_policy_files_are_named_relative_to_the_connectors_directory(tmp_path):
+    m = load_market(CAISO)
+    assert m.policies.normalization == "caiso/normalization.yaml"
+    assert (CONNECTORS / m.policies.taxonomy).is_file()
+    for bad in ("../x.yaml", "/etc/x.yaml", "caiso/tax.yml", "a/../../x.yaml"):
+        data = caiso_data()
+        data["policies"] = {"taxonomy": bad}
+        e = error_of(tmp_path, data)
+        assert e.key == "policies.taxonomy", e
+    data = caiso_data()
+    data["policies"] = {"taxonomie": "caiso/taxonomy.yaml"}
+    assert error_of(tmp_path, data).key == "policies.taxonomie"

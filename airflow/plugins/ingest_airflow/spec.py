@@ -61,6 +61,17 @@ class HttpBudgets:
 
 
 @dataclass(frozen=True)
+class Policies:
+    """The market's own policy files (relative to the connectors directory); the JAR reads them."""
+
+    normalization: str | None = None
+    taxonomy: str | None = None
+
+
+_POLICY_PATH = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[^\\]+\.yaml$")
+
+
+@dataclass(frozen=True)
 class Defaults:
     start_date: dt.date
     retries: int
@@ -101,6 +112,7 @@ class MarketSpec:
     defaults: Defaults
     datasets: tuple[DatasetSpec, ...]
     http: HttpBudgets = HttpBudgets()
+    policies: Policies = Policies()
 
     def cadences(self) -> dict[str, tuple[DatasetSpec, ...]]:
         """Datasets grouped by cadence, in file order: one DAG each."""
@@ -251,7 +263,7 @@ def _key_list(source: Path) -> KeyList:
                 tuple(k for k in names if not k.endswith("?")),
                 tuple(k[:-1] for k in names if k.endswith("?")),
             )
-        missing = [s for s in ("top", "rate_limit", "http", "defaults", "dataset") if s not in sections]
+        missing = [s for s in ("top", "rate_limit", "http", "policies", "defaults", "dataset") if s not in sections]
         if missing:
             raise SpecError(path, missing[0], "section missing from the key list")
         _KEY_LISTS[path] = KeyList(path, sections)
@@ -300,6 +312,17 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
         http = HttpBudgets(**{k: h.duration(k) for k in HttpBudgets.__dataclass_fields__ if k in h.data})
         if http.attempt_timeout and http.part_timeout and http.part_timeout < http.attempt_timeout:
             raise h.fail("part_timeout", "must not be shorter than attempt_timeout")
+
+    policies = Policies()
+    if "policies" in data:
+        pr = _Reader(source, "policies", data["policies"], *keys.of("policies"))
+        for k in pr.data:
+            v = pr.str(k)
+            if not _POLICY_PATH.match(v):
+                raise pr.fail(
+                    k, f"expected a .yaml file beside the market's, relative to connectors/ (no '..'), got {v!r}"
+                )
+        policies = Policies(**{k: pr.data[k] for k in Policies.__dataclass_fields__ if k in pr.data})
 
     d = _Reader(source, "defaults", data["defaults"], *keys.of("defaults"))
     defaults = Defaults(
@@ -367,6 +390,7 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
         defaults=defaults,
         datasets=tuple(datasets),
         http=http,
+        policies=policies,
     )
 
 

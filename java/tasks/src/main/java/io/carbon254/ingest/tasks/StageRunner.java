@@ -133,7 +133,7 @@ final class StageRunner {
         dataset = c.dataset(datasetId, new ConnectorContext(spec, config, Clock.systemUTC()));
       }
       if (taxonomy == null) {
-        taxonomy = Taxonomy.load(config);
+        taxonomy = Taxonomy.load(config, spec);
       }
       Sinks s = sinks();
       if (!sinksLogged) {

@@ -27,8 +27,7 @@ class CliChecksTest {
   static IngestConfig env(Path home, String... kv) {
     Map<String, String> m = new HashMap<>();
     IngestConfig base = config(home, NOWHERE);
-    for (String k : new String[] {"INGEST_HOME", "INGEST_CAISO_BASE_URL", "INGEST_CAISO_REQUEST_SPACING", "INGEST_CONNECTORS_DIR",
-      "NORMALIZATION_CONFIG", "ENRICHMENT_CONFIG"}) {
+    for (String k : new String[] {"INGEST_HOME", "INGEST_CAISO_BASE_URL", "INGEST_CAISO_REQUEST_SPACING", "INGEST_CONNECTORS_DIR"}) {
       base.get(k).ifPresent(v -> m.put(k, v));
     }
     for (int i = 0; i < kv.length; i += 2) {

@@ -71,8 +71,6 @@ final class Forks {
     e.put("INGEST_CAISO_BASE_URL", baseUrl);
     e.put("INGEST_CAISO_REQUEST_SPACING", "0s");
     e.put("INGEST_CONNECTORS_DIR", repo.resolve("connectors").toString());
-    e.put("NORMALIZATION_CONFIG", repo.resolve("configs/normalization_rules.yaml").toString());
-    e.put("ENRICHMENT_CONFIG", repo.resolve("configs/enrichment_taxonomy.yaml").toString());
     env.forEach((k, v) -> {
       if (v == null) {
         e.remove(k);

@@ -55,8 +55,6 @@ class PipelineEndToEndTest {
     env.put("INGEST_CAISO_BASE_URL", baseUrl);
     env.put("INGEST_CAISO_REQUEST_SPACING", "0s");
     env.put("INGEST_CONNECTORS_DIR", repo.resolve("connectors").toString());
-    env.put("NORMALIZATION_CONFIG", repo.resolve("configs/normalization_rules.yaml").toString());
-    env.put("ENRICHMENT_CONFIG", repo.resolve("configs/enrichment_taxonomy.yaml").toString());
     return IngestConfig.of(env);
   }
 

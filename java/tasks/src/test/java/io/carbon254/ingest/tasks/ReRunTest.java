@@ -87,16 +87,28 @@ class ReRunTest {
     // rowids are positions: the replaced rows' deletion may move the others at a checkpoint, so compare values.
     String sql = "SELECT location_id, interval_start_utc, version, price, zone, fetched_at, source FROM silver_prices ORDER BY 1, 2";
     List<List<String>> before = query(home, sql).rows();
-    String yaml = Files.readString(TestRepo.root().resolve("configs/enrichment_taxonomy.yaml"));
+    // the operator's fix: the market's own taxonomy file, in a copy of the connectors directory
+    Path connectors = cfg.resolve("connectors");
+    try (var files = Files.walk(TestRepo.root().resolve("connectors"))) {
+      for (Path f : files.toList()) {
+        Path to = connectors.resolve(TestRepo.root().resolve("connectors").relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    Path taxonomy = connectors.resolve("caiso/taxonomy.yaml");
+    String yaml = Files.readString(taxonomy);
     String fixed = yaml.replace("DLAP_VEA-APND: {zone: VEA, hub: SP15, region: SoNev}", "DLAP_VEA-APND: {zone: VEA2, hub: SP15, region: SoNev}");
     assertNotEquals(yaml, fixed, "the taxonomy names DLAP_VEA-APND");
-    Files.writeString(cfg.resolve("taxonomy.yaml"), fixed);
+    Files.writeString(taxonomy, fixed);
     Map<String, String> env = new HashMap<>();
-    for (String k : List.of("INGEST_HOME", "INGEST_CAISO_BASE_URL", "INGEST_CAISO_REQUEST_SPACING", "INGEST_CONNECTORS_DIR",
-        "NORMALIZATION_CONFIG")) {
+    for (String k : List.of("INGEST_HOME", "INGEST_CAISO_BASE_URL", "INGEST_CAISO_REQUEST_SPACING")) {
       c.get(k).ifPresent(v -> env.put(k, v));
     }
-    env.put("ENRICHMENT_CONFIG", cfg.resolve("taxonomy.yaml").toString());
+    env.put("INGEST_CONNECTORS_DIR", connectors.toString());
     assertEquals(0, StageRunner.run(IngestConfig.of(env), HOUR, "replay", List.of(Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD)));
     List<List<String>> after = query(home, sql).rows();
     assertEquals(before.size(), after.size());

@@ -28,7 +28,7 @@ public final class ConnectorKeys {
 
   /** The types a key can have (the comment of keys.yaml says what each accepts). */
   public enum Type {
-    IDENT, TEXT, URL, ZONE, DURATION, DURATION0, INT0, INT1, BOOL, DATE, CADENCE, POOL, KIND, SCHEDULE, BLOCK, DATASETS;
+    IDENT, TEXT, URL, ZONE, DURATION, DURATION0, INT0, INT1, BOOL, DATE, CADENCE, POOL, KIND, SCHEDULE, PATH, BLOCK, DATASETS;
 
     static Optional<Type> of(String name) {
       return Arrays.stream(values()).filter(t -> t.name().equalsIgnoreCase(name)).findFirst();
@@ -201,6 +201,11 @@ public final class ConnectorKeys {
         }
         if (!kinds.contains(s)) {
           throw ConfigException.of(file, key, "'" + s + "' is not one of " + String.join(", ", kinds));
+        }
+      }
+      case PATH -> {
+        if (s.startsWith("/") || s.contains("\\") || java.util.Arrays.asList(s.split("/")).contains("..") || !s.endsWith(".yaml")) {
+          throw ConfigException.of(file, key, "expected a .yaml file beside the market's, relative to connectors/ (no '..'), got '" + s + "'");
         }
       }
       case SCHEDULE -> {

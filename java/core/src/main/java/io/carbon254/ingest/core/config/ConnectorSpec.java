@@ -21,6 +21,7 @@ import java.util.Optional;
  * against the connector that implements it.
  *
  * @param http the optional {@code http:} block: time budgets of the market's upstream requests
+ * @param policies the market's own policy files ({@code policies:}), relative to the connectors directory
  * @param source the file the declaration was read from, for messages
  */
 public record ConnectorSpec(
@@ -31,7 +32,23 @@ public record ConnectorSpec(
     Duration minRequestSpacing,
     HttpBudget http,
     Map<String, DatasetSpec> datasets,
+    Policies policies,
     String source) {
+
+  /** The optional {@code policies:} block: files beside the market's, read by normalize and enrich. */
+  public record Policies(Optional<String> normalization, Optional<String> taxonomy) {
+    public static final Policies NONE = new Policies(Optional.empty(), Optional.empty());
+  }
+
+  /** A policy file of this market as a YAML tree: under the connectors directory, else the copy bundled in the JAR. */
+  public JsonNode policyFile(IngestConfig config, String relative) {
+    return Yaml.load(config.connectorsDir().map(d -> d.resolve(relative)), "connectors/" + relative);
+  }
+
+  /** The name of a policy file in messages. */
+  public String policyName(IngestConfig config, String relative) {
+    return config.connectorsDir().map(d -> d.resolve(relative).toString()).orElse("connectors/" + relative);
+  }
 
   /**
    * @param grid the instants intervals start and end on (from {@code cadence})
@@ -131,7 +148,15 @@ public record ConnectorSpec(
       datasets.put(id, new DatasetSpec(id, kind, Yaml.optText(d, "description").orElse(""), cadence, window, grid, maxWindow));
     }
     return new ConnectorSpec(market, Yaml.optText(root, "display_name").orElse(market), tz, baseUrl, spacing,
-        http(root, file), java.util.Collections.unmodifiableMap(datasets), file);
+        http(root, file), java.util.Collections.unmodifiableMap(datasets), policies(root), file);
+  }
+
+  private static Policies policies(JsonNode root) {
+    JsonNode p = root.get("policies");
+    if (p == null || p.isNull()) {
+      return Policies.NONE;
+    }
+    return new Policies(Yaml.optText(p, "normalization"), Yaml.optText(p, "taxonomy"));
   }
 
   /** The optional {@code http:} block; unknown keys are refused (a misspelt budget would silently be the default). */

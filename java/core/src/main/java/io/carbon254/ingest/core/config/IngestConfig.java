@@ -131,12 +131,14 @@ public final class IngestConfig {
     return get("INGEST_CONNECTORS_DIR").map(Path::of).or(() -> existingDir("connectors"));
   }
 
+  /** One normalization file for every market instead of each market's own (the markets' files: connectors/&lt;market&gt;.yaml names them). */
   public Optional<Path> normalizationConfig() {
-    return get("NORMALIZATION_CONFIG").map(Path::of).or(() -> existingFile("configs/normalization_rules.yaml"));
+    return get("NORMALIZATION_CONFIG").map(Path::of);
   }
 
+  /** One taxonomy file for every market instead of each market's own. */
   public Optional<Path> enrichmentConfig() {
-    return get("ENRICHMENT_CONFIG").map(Path::of).or(() -> existingFile("configs/enrichment_taxonomy.yaml"));
+    return get("ENRICHMENT_CONFIG").map(Path::of);
   }
 
   /** When set, a stage writes its JSON summary there (Airflow XCom: /airflow/xcom/return.json). */
@@ -149,8 +151,4 @@ public final class IngestConfig {
     return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
   }
 
-  private static Optional<Path> existingFile(String rel) {
-    Path p = Path.of(rel);
-    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
-  }
 }

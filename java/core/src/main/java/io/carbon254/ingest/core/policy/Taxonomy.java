@@ -2,6 +2,7 @@ package io.carbon254.ingest.core.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carbon254.ingest.core.config.ConfigException;
+import io.carbon254.ingest.core.config.ConnectorSpec;
 import io.carbon254.ingest.core.config.IngestConfig;
 import io.carbon254.ingest.core.config.Yaml;
 import io.carbon254.ingest.core.record.Enrichment;
@@ -12,7 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** configs/enrichment_taxonomy.yaml: zone, hub, region, timezone and trading-hub flag per location or area. */
+/**
+ * Zone, hub, region, timezone and trading-hub flag per location or area: each market's own file,
+ * named by its declaration ({@code policies.taxonomy} of connectors/&lt;market&gt;.yaml, e.g.
+ * connectors/caiso/taxonomy.yaml: {@code defaults}, {@code locations}, {@code prefixes}); or, when
+ * {@code ENRICHMENT_CONFIG} is set, that one file for every market ({@code markets.<market>}).
+ */
 public final class Taxonomy {
   private static final Set<String> ENTRY_KEYS = Set.of("zone", "hub", "region", "timezone", "is_trading_hub", "prefix");
 
@@ -28,9 +34,21 @@ public final class Taxonomy {
     this.markets = markets;
   }
 
-  public static Taxonomy load(IngestConfig config) {
-    String file = config.enrichmentConfig().map(Object::toString).orElse("configs/enrichment_taxonomy.yaml");
-    return parse(Yaml.load(config.enrichmentConfig(), "configs/enrichment_taxonomy.yaml"), file);
+  /**
+   * The taxonomy of {@code spec}'s market: {@code ENRICHMENT_CONFIG} when set, else the file the
+   * market's declaration names, else none (rows get no zone, hub or region).
+   */
+  public static Taxonomy load(IngestConfig config, ConnectorSpec spec) {
+    if (config.enrichmentConfig().isPresent()) {
+      java.nio.file.Path f = config.enrichmentConfig().get();
+      return parse(Yaml.load(java.util.Optional.of(f), f.toString()), f.toString());
+    }
+    java.util.Optional<String> own = spec.policies().taxonomy();
+    if (own.isEmpty()) {
+      return new Taxonomy(Map.of());
+    }
+    String file = spec.policyName(config, own.get());
+    return new Taxonomy(Map.of(spec.market(), market(spec.policyFile(config, own.get()), "", file)));
   }
 
   static Taxonomy parse(JsonNode root, String file) {
@@ -42,26 +60,29 @@ public final class Taxonomy {
     Map<String, Market> markets = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.path("markets").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> m = it.next();
-      String base = "markets." + m.getKey();
-      JsonNode node = m.getValue();
-      node.fieldNames().forEachRemaining(k -> {
-        if (!Set.of("defaults", "locations", "prefixes").contains(k)) {
-          throw ConfigException.of(file, base + "." + k, "unknown key (allowed: defaults, locations, prefixes)");
-        }
-      });
-      Entry defaults = entry(file, base + ".defaults", node.path("defaults"));
-      Map<String, Entry> exact = new HashMap<>();
-      node.path("locations").fields().forEachRemaining(
-          e -> exact.put(e.getKey(), entry(file, base + ".locations." + e.getKey(), e.getValue())));
-      List<Prefixed> prefixes = new ArrayList<>();
-      int i = 0;
-      for (JsonNode p : node.path("prefixes")) {
-        String where = base + ".prefixes[" + i++ + "]";
-        prefixes.add(new Prefixed(Yaml.text(p, file, where + ".", "prefix"), entry(file, where, p)));
-      }
-      markets.put(m.getKey(), new Market(defaults, Map.copyOf(exact), List.copyOf(prefixes)));
+      markets.put(m.getKey(), market(m.getValue(), "markets." + m.getKey() + ".", file));
     }
     return new Taxonomy(Map.copyOf(markets));
+  }
+
+  /** One market's taxonomy ({@code defaults}, {@code locations}, {@code prefixes}), its keys found at {@code base} in {@code file}. */
+  private static Market market(JsonNode node, String base, String file) {
+    node.fieldNames().forEachRemaining(k -> {
+      if (!Set.of("defaults", "locations", "prefixes").contains(k)) {
+        throw ConfigException.of(file, base + k, "unknown key (allowed: defaults, locations, prefixes)");
+      }
+    });
+    Entry defaults = entry(file, base + "defaults", node.path("defaults"));
+    Map<String, Entry> exact = new HashMap<>();
+    node.path("locations").fields().forEachRemaining(
+        e -> exact.put(e.getKey(), entry(file, base + "locations." + e.getKey(), e.getValue())));
+    List<Prefixed> prefixes = new ArrayList<>();
+    int i = 0;
+    for (JsonNode p : node.path("prefixes")) {
+      String where = base + "prefixes[" + i++ + "]";
+      prefixes.add(new Prefixed(Yaml.text(p, file, where + ".", "prefix"), entry(file, where, p)));
+    }
+    return new Market(defaults, Map.copyOf(exact), List.copyOf(prefixes));
   }
 
   private static Entry entry(String file, String where, JsonNode n) {

@@ -38,6 +38,7 @@ class ConnectorKeysTest {
       base_url: https://example.test
       rate_limit: {min_request_spacing: 7s, pool: pool_x, pool_slots: 3}
       http: {connect_timeout: 3s, attempt_timeout: 40s, part_timeout: 5m}
+      policies: {normalization: x/norm.yaml, taxonomy: x/tax.yaml}
       defaults: {start_date: 2024-01-02, retries: 5, retry_delay: 1m, max_retry_delay: 9m, execution_timeout: 20m, max_active_runs: 2, catchup: true}
       datasets:
         d1: {kind: load, description: the one, cadence: hourly, schedule: "0 * * * *", window: 2h, lag: 15m, freshness: 3h, max_window: 12h}
@@ -71,7 +72,8 @@ class ConnectorKeysTest {
     List<String> optional = new ArrayList<>();
     ConnectorKeys.bundled().sections().forEach((s, keys) -> keys.values().stream().filter(k -> !k.required())
         .forEach(k -> optional.add(s.equals("top") ? k.name() : s + "." + k.name())));
-    assertEquals(List.of("http", "http.connect_timeout", "http.attempt_timeout", "http.part_timeout", "dataset.max_window"), optional);
+    assertEquals(List.of("http", "policies", "http.connect_timeout", "http.attempt_timeout", "http.part_timeout",
+        "policies.normalization", "policies.taxonomy", "dataset.max_window"), optional);
 
     ConnectorSpec s = parse(MINIMAL);
     assertEquals(new ConnectorSpec.HttpBudget(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)), s.http(),
@@ -79,6 +81,7 @@ class ConnectorKeysTest {
     assertEquals(Duration.ofDays(1), s.dataset("d5").maxWindow(), "max_window of an intraday cadence: 1d");
     assertEquals(Duration.ofDays(31), s.dataset("dd").maxWindow(), "max_window of a daily cadence: 31d");
     assertEquals(Duration.ZERO, s.minRequestSpacing(), "min_request_spacing may be zero");
+    assertEquals(ConnectorSpec.Policies.NONE, s.policies(), "policies and each of its keys: no file (no rules, no taxonomy)");
   }
 
   @Test
@@ -93,6 +96,8 @@ class ConnectorKeysTest {
     read.put("http.connect_timeout", s.http().connectTimeout());
     read.put("http.attempt_timeout", s.http().attemptTimeout());
     read.put("http.part_timeout", s.http().partTimeout());
+    read.put("policies.normalization", s.policies().normalization());
+    read.put("policies.taxonomy", s.policies().taxonomy());
     ConnectorSpec.DatasetSpec d = s.dataset("d1");
     read.put("datasets", s.datasetIds());
     read.put("dataset.kind", d.kind());
@@ -104,6 +109,7 @@ class ConnectorKeysTest {
         Map.entry("timezone", ZoneId.of("America/Denver")), Map.entry("base_url", "https://example.test"),
         Map.entry("rate_limit.min_request_spacing", Duration.ofSeconds(7)), Map.entry("http.connect_timeout", Duration.ofSeconds(3)),
         Map.entry("http.attempt_timeout", Duration.ofSeconds(40)), Map.entry("http.part_timeout", Duration.ofMinutes(5)),
+        Map.entry("policies.normalization", java.util.Optional.of("x/norm.yaml")), Map.entry("policies.taxonomy", java.util.Optional.of("x/tax.yaml")),
         Map.entry("datasets", List.of("d1")), Map.entry("dataset.kind", RecordKind.LOAD), Map.entry("dataset.description", "the one"),
         Map.entry("dataset.cadence", "hourly"), Map.entry("dataset.window", Duration.ofHours(2)),
         Map.entry("dataset.max_window", Duration.ofHours(12))), read);
@@ -111,7 +117,7 @@ class ConnectorKeysTest {
     List<String> airflowOnly = List.of("owner", "rate_limit.pool", "rate_limit.pool_slots", "defaults.start_date", "defaults.retries",
         "defaults.retry_delay", "defaults.max_retry_delay", "defaults.execution_timeout", "defaults.max_active_runs",
         "defaults.catchup", "dataset.schedule", "dataset.lag", "dataset.freshness");
-    List<String> blocks = List.of("rate_limit", "http", "defaults");
+    List<String> blocks = List.of("rate_limit", "http", "defaults", "policies");
     TreeSet<String> covered = new TreeSet<>(read.keySet());
     covered.addAll(airflowOnly);
     covered.addAll(blocks);
@@ -130,7 +136,7 @@ class ConnectorKeysTest {
   void anUnknownKeyAtAnyLevelNamesTheFileTheKeyAndWhatIsAllowed() {
     UsageException top = refused(FULL + "timezon: UTC\n");
     assertEquals("caiso.yaml: timezon: unknown key (allowed here: market, display_name, timezone, owner, base_url, rate_limit, "
-        + "http, defaults, datasets)", top.getMessage());
+        + "http, defaults, policies, datasets)", top.getMessage());
     assertTrue(refused(FULL.replace("pool_slots: 3", "pool_slot: 3")).getMessage()
         .startsWith("caiso.yaml: rate_limit.pool_slot: unknown key"));
     assertTrue(refused(FULL.replace("catchup: true", "catch_up: true")).getMessage()

@@ -64,7 +64,7 @@ public final class CaisoConnector implements MarketConnector {
   @Override
   public Dataset dataset(String id, ConnectorContext ctx) {
     ctx.spec().dataset(id);
-    NormalizationRules rules = NormalizationRules.load(ctx.config());
+    NormalizationRules rules = NormalizationRules.load(ctx.config(), ctx.spec());
     RequestSpacer spacer = RequestSpacer.forMarket(MARKET, ctx.spec().minRequestSpacing());
     HttpFetcher http = new HttpFetcher(MARKET, policy.withBudget(ctx.spec().http()), spacer, ctx.clock()).onRetry(retryLog);
     if (id.equals("fuel_mix")) {

@@ -333,7 +333,6 @@ class CaisoConnectorHttpTest {
     recorder.fallback = r -> new MockResponse.Builder().onResponseStart(mockwebserver3.SocketEffect.Stall.INSTANCE).build();
     java.util.Map<String, String> env = new java.util.HashMap<>();
     env.put("INGEST_CONNECTORS_DIR", dir.toString());
-    env.put("NORMALIZATION_CONFIG", CaisoTestSupport.repoRoot().resolve("configs/normalization_rules.yaml").toString());
     env.put("INGEST_CAISO_BASE_URL", base());
     env.put("INGEST_CAISO_REQUEST_SPACING", "0ms");
     io.carbon254.ingest.core.config.IngestConfig config = io.carbon254.ingest.core.config.IngestConfig.of(env);

@@ -47,8 +47,6 @@ final class CaisoTestSupport {
     Path root = repoRoot();
     Map<String, String> env = new HashMap<>();
     env.put("INGEST_CONNECTORS_DIR", root.resolve("connectors").toString());
-    env.put("NORMALIZATION_CONFIG", root.resolve("configs/normalization_rules.yaml").toString());
-    env.put("ENRICHMENT_CONFIG", root.resolve("configs/enrichment_taxonomy.yaml").toString());
     if (baseUrl != null) {
       env.put("INGEST_CAISO_BASE_URL", baseUrl);
     }
@@ -59,7 +57,8 @@ final class CaisoTestSupport {
   }
 
   static NormalizationRules rules() {
-    return NormalizationRules.load(config(null, null));
+    IngestConfig c = config(null, null);
+    return NormalizationRules.load(c, ConnectorSpec.load(c, "caiso"));
   }
 
   static ConnectorContext context(String baseUrl, Duration spacing) {

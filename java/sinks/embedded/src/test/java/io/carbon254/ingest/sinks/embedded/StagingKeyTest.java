@@ -68,8 +68,8 @@ class StagingKeyTest {
   @Test
   void aRowOfAnotherDatasetFailsNormalizeAsABugAndNothingIsStagedOrPublished(@TempDir Path dir) throws Exception {
     Path repo = Path.of(System.getenv().getOrDefault("INGEST_REPO_ROOT", "../.."));
-    Taxonomy taxonomy = Taxonomy.load(IngestConfig.of(Map.of("ENRICHMENT_CONFIG",
-        repo.resolve("configs/enrichment_taxonomy.yaml").toString())));
+    IngestConfig config = IngestConfig.of(Map.of("INGEST_CONNECTORS_DIR", repo.resolve("connectors").toString()));
+    Taxonomy taxonomy = Taxonomy.load(config, io.carbon254.ingest.core.config.ConnectorSpec.load(config, "caiso"));
     Path events = dir.resolve("events");
     try (DuckDbWarehouse wh = DuckDbWarehouseTest.open(dir)) {
       wh.putBronze(List.of(RawPayload.of(KEY, 0, "http://oasis.test/SingleZip", "text/csv", 200,

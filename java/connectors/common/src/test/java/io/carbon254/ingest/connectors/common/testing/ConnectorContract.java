@@ -91,8 +91,6 @@ public abstract class ConnectorContract {
     String m = connector().market().toUpperCase(Locale.ROOT);
     Map<String, String> env = new HashMap<>();
     env.put("INGEST_CONNECTORS_DIR", root.resolve("connectors").toString());
-    env.put("NORMALIZATION_CONFIG", root.resolve("configs/normalization_rules.yaml").toString());
-    env.put("ENRICHMENT_CONFIG", root.resolve("configs/enrichment_taxonomy.yaml").toString());
     env.put("INGEST_" + m + "_REQUEST_SPACING", "0ms");
     if (baseUrl != null) {
       env.put("INGEST_" + m + "_BASE_URL", baseUrl);
