@@ -159,7 +159,7 @@ public interface Paging {
       seenTotal = t;
       long position = Long.parseLong(request.url().queryParameter(positionParam));
       long next = pages ? position + 1 : position + size;
-      boolean more = pages ? next - first < t : next - first < t;
+      boolean more = next - first < t; // pages: t pages from first; rows: t rows from first
       if (more && items == 0) {
         throw new PayloadRejectedException(page.url(), "page " + (index + 1) + " is empty although the source counts " + t
             + (pages ? " pages" : " rows"));
