@@ -12,6 +12,7 @@ export INGEST_HOME="${INGEST_HOME:-$root/.ingest}"
 # nodes besides hubs and zones, and variables the simulator's stand-in credentials need.
 markets=(
   "caiso 2024-11-03T07:00:00Z 2024-11-04T08:00:00Z 300"
+  "pjm 2024-11-03T04:00:00Z 2024-11-04T05:00:00Z 265 PJM_API_KEY=demo-key-of-the-simulator"
 )
 
 sims=()
