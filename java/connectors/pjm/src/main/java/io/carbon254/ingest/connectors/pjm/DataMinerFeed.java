@@ -52,13 +52,4 @@ enum DataMinerFeed {
     }
     return null;
   }
-
-  static DataMinerFeed forFeed(String feed) {
-    for (DataMinerFeed f : values()) {
-      if (f.feed.equals(feed) || feed.equals(f.fallbackFeed)) {
-        return f;
-      }
-    }
-    return null;
-  }
 }

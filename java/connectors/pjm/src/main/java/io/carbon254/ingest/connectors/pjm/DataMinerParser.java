@@ -89,7 +89,7 @@ final class DataMinerParser {
     return new PriceRecord("pjm", feed.dataset, feed.marketRun, "LMP", id, name, locationType(type == null ? "" : type), start,
         start.plus(feed.resolution), total, optNumber(p, n, item, "system_energy_price_" + s),
         optNumber(p, n, item, "congestion_price_" + s), optNumber(p, n, item, "marginal_loss_price_" + s), null, "USD", "MWh",
-        provenance(p, versionNbr, null), null);
+        provenance(p, versionNbr), null);
   }
 
   private LoadRecord load(RawPayload p, JsonNode n, long item) {
@@ -97,7 +97,7 @@ final class DataMinerParser {
     String area = text(p, n, item, "load_area");
     long verified = n.hasNonNull("is_verified") && bool(p, n, item, "is_verified") ? 1 : 0;
     return new LoadRecord("pjm", feed.dataset, feed.marketRun, area, start, start.plus(feed.resolution), number(p, n, item, "mw"), "MW",
-        provenance(p, verified, null), null);
+        provenance(p, verified), null);
   }
 
   private LoadRecord forecast(RawPayload p, JsonNode n, long item, Map<String, LoadRecord> latest) {
@@ -115,11 +115,11 @@ final class DataMinerParser {
     Instant start = utc(p, n, item, "datetime_beginning_utc");
     String fuel = rules.fuel("pjm", text(p, n, item, "fuel_type"));
     return new FuelMixRecord("pjm", feed.dataset, "RTO", fuel, start, start.plus(feed.resolution), number(p, n, item, "mw"), "MW",
-        provenance(p, 1, null), null);
+        provenance(p, 1), null);
   }
 
-  private static Provenance provenance(RawPayload p, long versionNbr, Instant published) {
-    return new Provenance(versionNbr * STEP + p.fetchedAt().toEpochMilli(), published, p.fetchedAt(), p.payloadId());
+  private static Provenance provenance(RawPayload p, long versionNbr) {
+    return new Provenance(versionNbr * STEP + p.fetchedAt().toEpochMilli(), null, p.fetchedAt(), p.payloadId());
   }
 
   /** The location type depends on PJM's {@code type} (HUB, ZONE, AGGREGATE, …): one rules lookup per type. */
