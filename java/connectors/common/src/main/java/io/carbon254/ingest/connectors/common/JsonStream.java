@@ -27,6 +27,21 @@ public final class JsonStream {
    * returns how many there were. A body without the field is an error; an empty array gives 0.
    */
   public static long forEachItem(InputStream in, String arrayField, Consumer<JsonNode> item) throws IOException {
+    return walk(in, arrayField, p -> item.accept(MAPPER.readTree(p)));
+  }
+
+  /** How many elements the top-level array field {@code arrayField} holds, each skipped token by token (no tree built). */
+  public static long countItems(InputStream in, String arrayField) throws IOException {
+    return walk(in, arrayField, JsonParser::skipChildren);
+  }
+
+  @FunctionalInterface
+  private interface Element {
+    /** Consumes the element the parser stands on. */
+    void take(JsonParser p) throws IOException;
+  }
+
+  private static long walk(InputStream in, String arrayField, Element element) throws IOException {
     try (JsonParser p = FACTORY.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("expected a JSON object, found " + p.currentToken());
@@ -46,7 +61,7 @@ public final class JsonStream {
         }
         long n = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-          item.accept(MAPPER.readTree(p));
+          element.take(p);
           n++;
         }
         return n;

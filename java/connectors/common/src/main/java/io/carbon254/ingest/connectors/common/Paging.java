@@ -55,7 +55,7 @@ public interface Paging {
     long of(HttpResult page) throws IOException;
 
     static Count jsonArray(String field) {
-      return page -> JsonStream.forEachItem(new java.io.ByteArrayInputStream(page.body()), field, n -> {});
+      return page -> JsonStream.countItems(new java.io.ByteArrayInputStream(page.body()), field);
     }
   }
 

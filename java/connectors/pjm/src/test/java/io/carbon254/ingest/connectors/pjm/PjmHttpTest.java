@@ -49,6 +49,13 @@ class PjmHttpTest {
     return new MockResponse.Builder().code(code).setHeader("Content-Type", PjmTestSupport.JSON).body(new Buffer().writeUtf8(body)).build();
   }
 
+  /** The test environment against {@code server}, pages of 20 rows. */
+  static Map<String, String> twentyRowPages(MockWebServer server) {
+    Map<String, String> env = PjmTestSupport.env(server.url("/").toString());
+    env.put("INGEST_PJM_ROW_COUNT", "20");
+    return env;
+  }
+
   @Test
   void pagesUntilTotalRowsWithTheKeyInAHeaderAndTheInclusiveEndFilter() throws Exception {
     try (MockWebServer server = new MockWebServer()) {
@@ -60,8 +67,7 @@ class PjmHttpTest {
       d.queue.add(json(503, "{\"message\":\"Service Unavailable\"}"));
       d.queue.add(page(40, 10, 50));
       server.start();
-      Map<String, String> env = PjmTestSupport.env(server.url("/").toString());
-      env.put("INGEST_PJM_ROW_COUNT", "20");
+      Map<String, String> env = twentyRowPages(server);
       List<String> retries = new ArrayList<>();
       Dataset ds = PjmTestSupport.dataset("lmp_da_hourly", env, retries::add);
       List<RawPayload> payloads = ds.fetch(DAY);
@@ -102,8 +108,7 @@ class PjmHttpTest {
       d.queue.add(page(0, 20, 50));
       d.queue.add(page(20, 20, 70));
       server.start();
-      Map<String, String> env = PjmTestSupport.env(server.url("/").toString());
-      env.put("INGEST_PJM_ROW_COUNT", "20");
+      Map<String, String> env = twentyRowPages(server);
       var x = assertThrows(io.carbon254.ingest.core.PayloadRejectedException.class,
           () -> PjmTestSupport.dataset("lmp_da_hourly", env, s -> {}).fetch(DAY));
       assertTrue(x.getMessage().contains("changed from 50 to 70"), x.getMessage());
