@@ -854,6 +854,8 @@ public final class DuckDbWarehouse implements Warehouse {
       }
     } catch (SQLException e) {
       // the reader only reads
+    } finally {
+      reader = null; // a reopened file (after release()) gets a reader of its own connection
     }
     try {
       conn.close();

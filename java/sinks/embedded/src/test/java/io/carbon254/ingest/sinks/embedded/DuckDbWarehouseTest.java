@@ -110,6 +110,21 @@ class DuckDbWarehouseTest {
   }
 
   @Test
+  void aReleasedWarehouseReadsAgainAfterItReopens(@TempDir Path dir) {
+    // a backfill releases the file before each fetch: the reads after the reopen need a connection of their own
+    try (DuckDbWarehouse w = DuckDbWarehouse.lazy(dir.resolve("w.duckdb"), Duration.ofSeconds(5))) {
+      w.ensureSchema();
+      RawPayload a = RawPayload.of(KEY, 0, "http://x/a", "text/csv", 200, "A".getBytes(StandardCharsets.UTF_8), T0);
+      w.putBronze(List.of(a));
+      assertEquals("A", new String(w.withBody(w.latestBronzeHeads(KEY).get(0)).body(), StandardCharsets.UTF_8));
+      w.release();
+      IntervalKey next = new IntervalKey("caiso", "lmp_rt_5min", new IntervalWindow(T0.plusSeconds(600), T0.plusSeconds(1200)));
+      w.putBronze(List.of(RawPayload.of(next, 0, "http://x/b", "text/csv", 200, "B".getBytes(StandardCharsets.UTF_8), T0)));
+      assertEquals("B", new String(w.withBody(w.latestBronzeHeads(next).get(0)).body(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void revertedContentBecomesCurrentAgainWithANewerVersion(@TempDir Path dir) {
     try (DuckDbWarehouse w = open(dir)) {
       byte[] a = "A".getBytes(StandardCharsets.UTF_8);
