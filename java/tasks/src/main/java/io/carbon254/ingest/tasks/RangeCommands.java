@@ -76,6 +76,11 @@ final class RangeCommands {
         Set<IntervalWindow> loaded = skipsLoaded()
             ? session.sinks().warehouse.loadedWindows(market, dataset, new IntervalWindow(windows.get(0).start(), windows.get(windows.size() - 1).end()))
             : Set.of();
+        if (stages().contains(Stage.FETCH)) {
+          List<IntervalKey> toFetch = new ArrayList<>();
+          windows.stream().filter(w -> !loaded.contains(w)).forEach(w -> toFetch.add(new IntervalKey(market, dataset, w)));
+          session.plan(toFetch);
+        }
         Progress progress = new Progress(windows, loaded, t0);
         int worst = ExitCodes.OK;
         int done = 0;

@@ -57,6 +57,7 @@ final class SimulateCommand implements Callable<Integer> {
     Simulator running = sim;
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.println(market + " simulator: " + running.requests() + " request(s) answered");
       running.close();
       stop.countDown();
     }));

@@ -125,13 +125,27 @@ final class StageRunner {
       return sinks;
     }
 
-    private void setUp(IntervalKey key, JsonLog log) {
-      spec().checkInterval(key);
+    /** Hands the keys a range command will fetch to the dataset ({@link Dataset#plan}), which may fetch ahead for them. */
+    void plan(List<IntervalKey> keys) {
+      if (keys.isEmpty()) {
+        return;
+      }
+      keys.forEach(spec()::checkInterval);
+      dataset();
+      dataset.plan(keys);
+    }
+
+    private void dataset() {
       if (dataset == null) {
         MarketConnector c = connector(market, this::retryNotice);
-        spec.checkConnector(market, c.datasetKinds());
+        spec().checkConnector(market, c.datasetKinds());
         dataset = c.dataset(datasetId, new ConnectorContext(spec, config, Clock.systemUTC()));
       }
+    }
+
+    private void setUp(IntervalKey key, JsonLog log) {
+      spec().checkInterval(key);
+      dataset();
       if (taxonomy == null) {
         taxonomy = Taxonomy.load(config, spec);
       }

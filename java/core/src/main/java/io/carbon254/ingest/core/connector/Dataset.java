@@ -26,6 +26,14 @@ public interface Dataset {
    */
   void fetch(IntervalKey key, RowSink<? super RawPayload> out);
 
+  /**
+   * The keys a range command (a backfill) is about to fetch, in order, before it fetches the first:
+   * a source that serves many intervals per request (ERCOT's bulk archive download) may list and
+   * download ahead for them, so a long backfill costs a few requests instead of some per window.
+   * Each key's {@link #fetch} still fails or succeeds as it would alone. Default: nothing to prepare.
+   */
+  default void plan(List<IntervalKey> keys) {}
+
   /** Every payload of {@link #fetch(IntervalKey, RowSink)} as a list: for tests and tools. */
   default List<RawPayload> fetch(IntervalKey key) {
     List<RawPayload> out = new java.util.ArrayList<>();

@@ -156,18 +156,34 @@ public abstract class ConnectorContract {
       Dataset ds = dataset(id, null);
       List<RawPayload> all = new ArrayList<>(fx.springForward());
       all.addAll(fx.fallBack());
+      // a window's payloads together (a source may serve one file per interval): each payload without
+      // a duplicate, the window's rows contiguous and covering it
+      Map<IntervalKey, List<CanonicalRecord>> byKey = new java.util.LinkedHashMap<>();
       for (RawPayload p : all) {
         List<CanonicalRecord> rows = ds.parse(p);
-        String what = id + " " + p.key();
+        String what = id + " " + p.key() + " " + p.payloadId();
         assertFalse(rows.isEmpty(), what + ": rows");
         Set<String> keys = new HashSet<>();
-        Map<String, List<CanonicalRecord>> series = new TreeMap<>();
         for (CanonicalRecord r : rows) {
           assertTrue(keys.add(r.naturalKey()), what + ": " + r.naturalKey() + " twice");
           assertTrue(!r.intervalStart().isBefore(p.key().window().start()) && !r.intervalEnd().isAfter(p.key().window().end()),
               what + ": " + r.naturalKey() + " lies outside the window");
-          String k = r.naturalKey();
-          series.computeIfAbsent(k.substring(0, k.lastIndexOf('|')), s -> new ArrayList<>()).add(r);
+        }
+        byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).addAll(rows);
+      }
+      for (Map.Entry<IntervalKey, List<CanonicalRecord>> e : byKey.entrySet()) {
+        String what = id + " " + e.getKey();
+        Map<String, List<CanonicalRecord>> series = new TreeMap<>();
+        // one natural key in two payloads of the window (a SCED re-run, a republication) is a revision:
+        // their versions must differ, so Silver keeps the higher one
+        Map<String, Long> versions = new HashMap<>();
+        for (CanonicalRecord r : e.getValue()) {
+          Long before = versions.put(r.naturalKey(), r.version());
+          assertTrue(before == null || before != r.version(), what + ": " + r.naturalKey() + " twice at version " + r.version());
+          if (before == null) {
+            String k = r.naturalKey();
+            series.computeIfAbsent(k.substring(0, k.lastIndexOf('|')), s -> new ArrayList<>()).add(r);
+          }
         }
         boolean whole = false;
         for (Map.Entry<String, List<CanonicalRecord>> s : series.entrySet()) {
@@ -179,8 +195,8 @@ public abstract class ConnectorContract {
                   + l.get(i).intervalStart() + " (a DST hour lost or doubled)");
             }
           }
-          whole |= l.get(0).intervalStart().equals(p.key().window().start())
-              && l.get(l.size() - 1).intervalEnd().equals(p.key().window().end());
+          whole |= l.get(0).intervalStart().equals(e.getKey().window().start())
+              && l.get(l.size() - 1).intervalEnd().equals(e.getKey().window().end());
         }
         assertTrue(whole, what + ": at least one series covers the whole window, transition included");
       }
