@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carbon254.ingest.connectors.caiso.sim.CaisoSimulator;
+import io.carbon254.ingest.connectors.ercot.sim.ErcotSimulator;
 import io.carbon254.ingest.core.ExitCodes;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import io.carbon254.ingest.core.config.IngestConfig;
@@ -156,5 +157,26 @@ class BackfillTest {
     assertEquals("3m07s", RangeCommands.Progress.duration(187_000_000_000L));
     assertEquals("1h02m", RangeCommands.Progress.duration(3_720_000_000_000L));
     assertFalse(PROGRESS.matcher("[1/2] a..b ok 3 rows, 1.0s elapsed, ETA soon").matches(), "the pattern is strict");
+  }
+  @Test
+  void aBackfillPlansItsFetchesSoErcotsArchiveIsListedOnceAndDownloadedInBulk(@TempDir Path home) {
+    try (ErcotSimulator ercot = ErcotSimulator.start(new SimulatorOptions(0, 5, Instant.parse("2026-01-01T00:00:00Z")))) {
+      // a non-zero spacing: the backfill lets go of the DuckDB file before every fetch and reopens it
+      IngestConfig c = env(home, "INGEST_ERCOT_BASE_URL", ercot.baseUrl(), "INGEST_ERCOT_REQUEST_SPACING", "10ms",
+          "ERCOT_API_KEY", "backfill-key", "ERCOT_USERNAME", "backfill@example.com", "ERCOT_PASSWORD", "backfill-password");
+      CliChecksTest.Outcome o = cli(c, "backfill", "--market", "ercot", "--dataset", "spp_rt_15min", "--from", "2024-11-02", "--to",
+          "2024-11-03");
+      assertEquals(0, o.exit(), o.err());
+      assertTrue(o.err().lines().anyMatch(l -> l.startsWith("backfill ercot/spp_rt_15min 2024-11-02..2024-11-03: 49 interval(s) in ")
+          && l.endsWith(": 49 ok, 0 skipped (done), 0 not published, 0 failed")), o.err());
+      List<String> targets = ercot.requestTargets();
+      assertEquals(3, targets.size(), "the token, one archive listing, one bulk download for 49 windows: " + targets);
+      assertTrue(targets.get(0).startsWith("POST ") && targets.get(0).contains("/oauth2/v2.0/token"), targets.get(0));
+      assertTrue(targets.get(1).startsWith("GET /api/public-reports/archive/np6-905-cd?"), targets.get(1));
+      assertEquals("POST /api/public-reports/archive/np6-905-cd/download", targets.get(2));
+      assertEquals(96 + 100, count(home, "SELECT count(DISTINCT interval_start_utc) FROM silver_prices WHERE market = 'ercot'"),
+          "2024-11-02 and the fall-back day's 100 quarter hours");
+      assertEquals(49, count(home, "SELECT count(*) FROM ingest_runs WHERE market = 'ercot' AND stage = 'load' AND status = 'ok'"));
+    }
   }
 }
