@@ -9,10 +9,12 @@ ingest="$root/bin/ingest"
 export INGEST_HOME="${INGEST_HOME:-$root/.ingest}"
 
 # The demo's market list: market, its fall-back day as a UTC window [start, end), simulated pricing
-# nodes besides hubs and zones, and variables the simulator's stand-in credentials need.
+# nodes besides hubs and zones, the simulator's "now" (--published-until: ERCOT's fuel-mix dashboard
+# holds only its current and previous day), and variables the simulator's stand-in credentials need.
 markets=(
-  "caiso 2024-11-03T07:00:00Z 2024-11-04T08:00:00Z 300"
-  "pjm 2024-11-03T04:00:00Z 2024-11-04T05:00:00Z 265 PJM_API_KEY=demo-key-of-the-simulator"
+  "caiso 2024-11-03T07:00:00Z 2024-11-04T08:00:00Z 300 2026-01-01T00:00:00Z"
+  "pjm 2024-11-03T04:00:00Z 2024-11-04T05:00:00Z 265 2026-01-01T00:00:00Z PJM_API_KEY=demo-key-of-the-simulator"
+  "ercot 2024-11-03T05:00:00Z 2024-11-04T06:00:00Z 300 2024-11-05T00:00:00Z ERCOT_API_KEY=demo-key-of-the-simulator ERCOT_USERNAME=demo@example.com ERCOT_PASSWORD=demo-password-of-the-simulator"
 )
 
 sims=()
@@ -21,11 +23,11 @@ trap 'for p in "${sims[@]}"; do kill "$p" 2>/dev/null || true; done; rm -f "${lo
 mkdir -p "$INGEST_HOME"
 t0=$(date +%s)
 for entry in "${markets[@]}"; do
-  read -r market start end nodes extra <<<"$entry"
+  read -r market start end nodes until extra <<<"$entry"
   M=$(echo "$market" | tr '[:lower:]' '[:upper:]')
   simlog=$(mktemp)
   logs+=("$simlog")
-  "$ingest" simulate --market "$market" --port 0 --count "$nodes" --published-until 2026-01-01T00:00:00Z >"$simlog" 2>/dev/null &
+  "$ingest" simulate --market "$market" --port 0 --count "$nodes" --published-until "$until" >"$simlog" 2>/dev/null &
   sims+=($!)
   for _ in $(seq 1 100); do grep -q '^listening ' "$simlog" && break; sleep 0.1; done
   url=$(awk '/^listening /{print $2; exit}' "$simlog")
@@ -60,11 +62,11 @@ echo "Rows per market, dataset and table (each market's fall-back day):"
   UNION ALL SELECT 'ingest_runs', market, dataset, count(*), NULL FROM ingest_runs GROUP BY market, dataset
   ORDER BY 1, 2, 3"
 echo
-echo "Fall-back day check: hours of 2024-11-03 (local) in lmp_da_hourly, per trading hub:"
+echo "Fall-back day check: hours of 2024-11-03 (local) in lmp_da_hourly / spp_da_hourly, per trading hub:"
 "$ingest" query "SELECT market, location_id, location_name, count(*) AS hours, min(interval_start_utc) AS first_utc, max(interval_start_utc) AS last_utc
-  FROM silver_prices WHERE dataset = 'lmp_da_hourly' AND is_trading_hub GROUP BY market, location_id, location_name ORDER BY 1, 2"
+  FROM silver_prices WHERE dataset IN ('lmp_da_hourly', 'spp_da_hourly') AND is_trading_hub GROUP BY market, location_id, location_name ORDER BY 1, 2"
 bad=$("$ingest" query --format csv "SELECT market, location_id, count(*) AS n, count(DISTINCT interval_start_utc) AS d FROM silver_prices
-  WHERE dataset = 'lmp_da_hourly' GROUP BY market, location_id HAVING count(*) <> 25 OR count(DISTINCT interval_start_utc) <> 25" | tail -n +2)
+  WHERE dataset IN ('lmp_da_hourly', 'spp_da_hourly') GROUP BY market, location_id HAVING count(*) <> 25 OR count(DISTINCT interval_start_utc) <> 25" | tail -n +2)
 if [ -n "$bad" ]; then
   echo "demo: pricing nodes without 25 distinct hours on the fall-back day (market,location,rows,distinct):" >&2
   echo "$bad" | head -5 >&2
