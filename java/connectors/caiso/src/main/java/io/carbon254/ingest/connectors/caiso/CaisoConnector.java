@@ -1,14 +1,12 @@
 package io.carbon254.ingest.connectors.caiso;
 
 import io.carbon254.ingest.connectors.caiso.sim.CaisoSimulator;
+import io.carbon254.ingest.connectors.common.HttpConnector;
 import io.carbon254.ingest.connectors.common.HttpFetcher;
-import io.carbon254.ingest.connectors.common.HttpPolicy;
 import io.carbon254.ingest.connectors.common.RequestSpacer;
 import io.carbon254.ingest.connectors.common.SafeZip;
-import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
-import io.carbon254.ingest.core.connector.MarketConnector;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import io.carbon254.ingest.core.policy.NormalizationRules;
@@ -16,13 +14,11 @@ import io.carbon254.ingest.core.record.RecordKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** CAISO: OASIS (prices, load) and caiso.com Today's Outlook (fuel mix). */
-public final class CaisoConnector implements MarketConnector {
+public final class CaisoConnector extends HttpConnector {
   public static final String MARKET = "caiso";
   private static final Map<String, RecordKind> KINDS = kinds();
-  private static final List<String> DATASETS = List.copyOf(KINDS.keySet());
 
   private static Map<String, RecordKind> kinds() {
     Map<String, RecordKind> k = new LinkedHashMap<>();
@@ -33,48 +29,21 @@ public final class CaisoConnector implements MarketConnector {
     return java.util.Collections.unmodifiableMap(k);
   }
 
-  private HttpPolicy policy = HttpPolicy.defaults();
-  private Consumer<String> retryLog = s -> {};
-
-  @Override
-  public String market() {
-    return MARKET;
-  }
-
-  @Override
-  public Map<String, RecordKind> datasetKinds() {
-    return KINDS;
-  }
-
-  /**
-   * Tests shorten the backoff; the CLI routes retry notices to the task log. The time budgets come
-   * from the {@code http:} block of connectors/caiso.yaml, whatever the policy says.
-   */
-  public CaisoConnector withPolicy(HttpPolicy policy) {
-    this.policy = policy;
-    return this;
-  }
-
-  @Override
-  public CaisoConnector onRetry(Consumer<String> log) {
-    this.retryLog = log;
-    return this;
+  public CaisoConnector() {
+    super(MARKET, KINDS);
   }
 
   @Override
   public Dataset dataset(String id, ConnectorContext ctx) {
-    ctx.spec().dataset(id);
+    checkDataset(id, ctx);
     NormalizationRules rules = NormalizationRules.load(ctx.config(), ctx.spec());
-    RequestSpacer spacer = RequestSpacer.forMarket(MARKET, ctx.spec().minRequestSpacing());
-    HttpFetcher http = new HttpFetcher(MARKET, policy.withBudget(ctx.spec().http()), spacer, ctx.clock()).onRetry(retryLog);
+    RequestSpacer spacer = spacer(ctx);
+    HttpFetcher http = fetcher(ctx);
     if (id.equals("fuel_mix")) {
       String base = ctx.config().baseUrlOverride(MARKET).orElse(OutlookFuelMixDataset.OUTLOOK_HOST);
       return new OutlookFuelMixDataset(id, http, base, rules);
     }
     OasisQuery q = OasisQuery.forDataset(id);
-    if (q == null) {
-      throw new UsageException("caiso has no dataset '" + id + "' (datasets: " + String.join(", ", DATASETS) + ")");
-    }
     long maxEntryMb = ctx.config().longValue("INGEST_ZIP_MAX_ENTRY_MB", SafeZip.Limits.DEFAULT_MAX_ENTRY_BYTES >> 20, 1, 16_384);
     return new OasisDataset(q, http, ctx.spec().baseUrl(), spacer.spacing(), rules, SafeZip.Limits.withMaxEntryBytes(maxEntryMb << 20));
   }

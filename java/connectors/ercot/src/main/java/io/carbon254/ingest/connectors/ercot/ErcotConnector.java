@@ -1,17 +1,15 @@
 package io.carbon254.ingest.connectors.ercot;
 
 import io.carbon254.ingest.connectors.common.Auth;
+import io.carbon254.ingest.connectors.common.HttpConnector;
 import io.carbon254.ingest.connectors.common.HttpFetcher;
-import io.carbon254.ingest.connectors.common.HttpPolicy;
 import io.carbon254.ingest.connectors.common.HttpRequest;
-import io.carbon254.ingest.connectors.common.RequestSpacer;
 import io.carbon254.ingest.connectors.common.ResponseCheck;
 import io.carbon254.ingest.connectors.ercot.sim.ErcotSimulator;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.config.IngestConfig;
 import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
-import io.carbon254.ingest.core.connector.MarketConnector;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import io.carbon254.ingest.core.policy.NormalizationRules;
@@ -22,7 +20,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import okhttp3.HttpUrl;
 
 /**
@@ -34,7 +31,7 @@ import okhttp3.HttpUrl;
  * before it expires and once more after a 401), read at the first archive request: the MIS, the
  * dashboard and every stage after fetch run without them.
  */
-public final class ErcotConnector implements MarketConnector {
+public final class ErcotConnector extends HttpConnector {
   public static final String MARKET = "ercot";
   public static final String KEY_VARIABLE = "ERCOT_API_KEY";
   public static final String USER_VARIABLE = "ERCOT_USERNAME";
@@ -53,50 +50,23 @@ public final class ErcotConnector implements MarketConnector {
     return Collections.unmodifiableMap(k);
   }
 
-  private HttpPolicy policy = HttpPolicy.defaults();
-  private Consumer<String> retryLog = s -> {};
-
-  @Override
-  public String market() {
-    return MARKET;
-  }
-
-  @Override
-  public Map<String, RecordKind> datasetKinds() {
-    return KINDS;
-  }
-
-  /** Tests shorten the backoff; the time budgets come from the {@code http:} block of connectors/ercot.yaml. */
-  public ErcotConnector withPolicy(HttpPolicy policy) {
-    this.policy = policy;
-    return this;
-  }
-
-  @Override
-  public ErcotConnector onRetry(Consumer<String> log) {
-    this.retryLog = log;
-    return this;
+  public ErcotConnector() {
+    super(MARKET, KINDS);
   }
 
   @Override
   public Dataset dataset(String id, ConnectorContext ctx) {
-    ctx.spec().dataset(id);
-    if (!KINDS.containsKey(id)) {
-      throw new UsageException("ercot has no dataset '" + id + "' (datasets: " + String.join(", ", KINDS.keySet()) + ")");
-    }
+    checkDataset(id, ctx);
     NormalizationRules rules = NormalizationRules.load(ctx.config(), ctx.spec());
-    RequestSpacer spacer = RequestSpacer.forMarket(MARKET, ctx.spec().minRequestSpacing());
-    HttpPolicy p = policy.withBudget(ctx.spec().http());
-    HttpFetcher open = new HttpFetcher(MARKET, p, spacer, ctx.clock()).onRetry(retryLog);
+    HttpFetcher open = fetcher(ctx); // the MIS, the dashboard and the sign-in: no credentials
     String base = ctx.spec().baseUrl();
     if (id.equals(FuelMixDataset.DATASET)) {
       return new FuelMixDataset(open, base, rules);
     }
     ErcotReport report = ErcotReport.forDataset(id);
-    HttpFetcher api = new HttpFetcher(MARKET, p, spacer, ctx.clock()).onRetry(retryLog)
-        .withAuth(publicApi(ctx.config(), open, base, ctx.clock()));
+    HttpFetcher api = fetcher(ctx).withAuth(publicApi(ctx.config(), open, base, ctx.clock()));
     return new ErcotDataset(report, new MisClient(open, base, ctx.clock()), new ArchiveClient(api, base),
-        new ErcotCsvParser(report, rules), ctx.clock(), transport(ctx.config()), retryLog);
+        new ErcotCsvParser(report, rules), ctx.clock(), transport(ctx.config()), retryLog());
   }
 
   /** {@code INGEST_ERCOT_TRANSPORT}: auto (by the window's age, the default), mis or api. */

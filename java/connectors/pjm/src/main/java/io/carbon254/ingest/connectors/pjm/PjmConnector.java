@@ -1,14 +1,11 @@
 package io.carbon254.ingest.connectors.pjm;
 
 import io.carbon254.ingest.connectors.common.Auth;
+import io.carbon254.ingest.connectors.common.HttpConnector;
 import io.carbon254.ingest.connectors.common.HttpFetcher;
-import io.carbon254.ingest.connectors.common.HttpPolicy;
-import io.carbon254.ingest.connectors.common.RequestSpacer;
 import io.carbon254.ingest.connectors.pjm.sim.PjmSimulator;
-import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
-import io.carbon254.ingest.core.connector.MarketConnector;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import io.carbon254.ingest.core.policy.NormalizationRules;
@@ -16,10 +13,9 @@ import io.carbon254.ingest.core.record.RecordKind;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** PJM: Data Miner 2 ({@code api.pjm.com/api/v1}) for prices, metered load, the seven-day forecast and generation by fuel. */
-public final class PjmConnector implements MarketConnector {
+public final class PjmConnector extends HttpConnector {
   public static final String MARKET = "pjm";
   /** The Data Miner subscription key, sent as the {@code Ocp-Apim-Subscription-Key} header. */
   public static final String KEY_VARIABLE = "PJM_API_KEY";
@@ -34,42 +30,16 @@ public final class PjmConnector implements MarketConnector {
     return Collections.unmodifiableMap(k);
   }
 
-  private HttpPolicy policy = HttpPolicy.defaults();
-  private Consumer<String> retryLog = s -> {};
-
-  @Override
-  public String market() {
-    return MARKET;
-  }
-
-  @Override
-  public Map<String, RecordKind> datasetKinds() {
-    return KINDS;
-  }
-
-  /** Tests shorten the backoff; the time budgets come from the {@code http:} block of connectors/pjm.yaml. */
-  public PjmConnector withPolicy(HttpPolicy policy) {
-    this.policy = policy;
-    return this;
-  }
-
-  @Override
-  public PjmConnector onRetry(Consumer<String> log) {
-    this.retryLog = log;
-    return this;
+  public PjmConnector() {
+    super(MARKET, KINDS);
   }
 
   @Override
   public Dataset dataset(String id, ConnectorContext ctx) {
-    ctx.spec().dataset(id);
+    checkDataset(id, ctx);
     DataMinerFeed feed = DataMinerFeed.forDataset(id);
-    if (feed == null) {
-      throw new UsageException("pjm has no dataset '" + id + "' (datasets: " + String.join(", ", KINDS.keySet()) + ")");
-    }
     NormalizationRules rules = NormalizationRules.load(ctx.config(), ctx.spec());
-    RequestSpacer spacer = RequestSpacer.forMarket(MARKET, ctx.spec().minRequestSpacing());
-    HttpFetcher http = new HttpFetcher(MARKET, policy.withBudget(ctx.spec().http()), spacer, ctx.clock()).onRetry(retryLog)
-        .withAuth(keyHeader(ctx));
+    HttpFetcher http = fetcher(ctx).withAuth(keyHeader(ctx));
     int rowCount = (int) ctx.config().longValue("INGEST_PJM_ROW_COUNT", DataMinerDataset.ROW_COUNT, 1, DataMinerDataset.ROW_COUNT);
     return new DataMinerDataset(feed, http, ctx.spec().baseUrl(), rowCount, new DataMinerParser(feed, rules));
   }
