@@ -40,7 +40,8 @@ import okhttp3.HttpUrl;
  * tells the repeated hour, a report without one numbers the hours of the day 1..25; a flag the
  * calendar contradicts, a skipped hour, or the same point and interval twice in the repeated hour
  * is a payload error naming the line. A document's rows carry its document id as their version: a
- * republication ({@code _retry}, a correction) is a later document and replaces them in Silver.
+ * republication ({@code _retry}, a correction) is a later document and replaces them in Silver (a
+ * file whose URL names no id, one not fetched from ERCOT, ranks by the posting time in its name).
  * Rows outside the payload's window are dropped: documents are chosen by their names or posting
  * times, and a forecast covers a week, a fetch keeps a window's share.
  */
@@ -75,21 +76,20 @@ final class ErcotCsvParser {
     this.rules = rules;
   }
 
-  /** The document id a payload's URL names ({@code doclookupId=} of the MIS, {@code download=} of the archive). */
+  /** The document id a payload's URL names ({@code doclookupId=} of the MIS, {@code download=} of the archive), or -1. */
   static long docId(RawPayload p) {
     HttpUrl url = HttpUrl.parse(p.url());
     String id = url == null ? null : url.queryParameter("doclookupId") != null ? url.queryParameter("doclookupId") : url.queryParameter("download");
-    if (id == null || !id.strip().matches("\\d{1,18}")) {
-      throw new PayloadRejectedException(p.payloadId(), "the payload's URL names no ERCOT document id (doclookupId= or download=): " + p.url());
-    }
-    return Long.parseLong(id.strip());
+    return id != null && id.strip().matches("\\d{1,18}") ? Long.parseLong(id.strip()) : -1;
   }
 
   void parse(RawPayload p, RowSink<? super CanonicalRecord> out) {
-    long version = docId(p);
+    long id = docId(p);
     String[] entry = {null};
     try (InputStream in = open(p, entry); CsvReader csv = new CsvReader(in)) {
       Instant posted = entry[0] == null ? null : postedInName(report, entry[0]);
+      // every fetched document names its id; a file from elsewhere ranks by its posting time, else its fetch
+      long version = id >= 0 ? id : (posted != null ? posted : p.fetchedAt()).toEpochMilli();
       Columns c = new Columns(p, entry[0], csv);
       switch (report) {
         case SPP_DA_HOURLY, SPP_RT_15MIN, LMP_RT_SCED -> prices(p, c, csv, version, posted, out);

@@ -229,14 +229,18 @@ class ErcotParserTest {
   }
 
   @Test
-  void anHtmlPageOrAUrlWithoutADocumentIdIsRejected() {
+  void anHtmlPageIsRejectedAndAFileWithoutADocumentIdRanksByItsPostingTime() {
     IntervalKey k = key("spp_da_hourly", "2024-11-04T06:00:00Z", "2024-11-05T06:00:00Z");
     RawPayload html = mis(k, 4, "<html><body>The system is unavailable</body></html>".getBytes(StandardCharsets.UTF_8));
-    assertTrue(assertThrows(PayloadRejectedException.class, () -> parse("spp_da_hourly", html)).getMessage().contains("not an ERCOT report"));
-    RawPayload noId = RawPayload.of(k, 0, "https://www.ercot.com/misdownload/servlets/mirDownload", "application/zip", 200,
-        zip("x.csv", "a,b\r\n"), ErcotTestSupport.FETCHED_AT);
-    assertTrue(assertThrows(PayloadRejectedException.class, () -> parse("spp_da_hourly", noId)).getMessage().contains("document id"));
+    PayloadRejectedException e = assertThrows(PayloadRejectedException.class, () -> parse("spp_da_hourly", html));
+    assertTrue(e.getMessage().contains("not an ERCOT report"), e.getMessage());
+    String csv = "DeliveryDate,HourEnding,SettlementPoint,SettlementPointPrice,DSTFlag\r\n11/04/2024,01:00,HB_WEST,20.00,N\r\n";
+    RawPayload noId = RawPayload.of(k, 0, "file:///recorded/DAMSPNP4190.zip", "application/zip", 200,
+        zip("cdr.00012331.0000000000000000.20241103.123005.DAMSPNP4190.csv", csv), ErcotTestSupport.FETCHED_AT);
+    PriceRecord r = (PriceRecord) parse("spp_da_hourly", noId).get(0);
+    assertEquals(Instant.parse("2024-11-03T18:30:05Z").toEpochMilli(), r.version(), "posted 12:30:05 CST");
   }
+
   @Test
   void fileNamesStandForTheirIntervalOrRunAndPostingTimesFollowThem() {
     ErcotReport rt = ErcotReport.SPP_RT_15MIN;
