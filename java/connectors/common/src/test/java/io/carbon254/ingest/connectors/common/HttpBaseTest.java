@@ -1,5 +1,6 @@
 package io.carbon254.ingest.connectors.common;
 
+import io.carbon254.ingest.connectors.common.testing.MovableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,30 +42,10 @@ class HttpBaseTest {
   private static final HttpPolicy FAST =
       HttpPolicy.defaults().withMaxAttempts(3).withBackoff(Duration.ofMillis(10), Duration.ofMillis(40));
 
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    Instant now = Instant.parse("2024-11-03T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   private MockWebServer server;
   private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
   private volatile Function<RecordedRequest, MockResponse> answer = r -> json(200, "{}");
-  private final MovableClock clock = new MovableClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2024-11-03T10:00:00Z"));
 
   static MockResponse json(int code, String body) {
     return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
@@ -152,10 +133,10 @@ class HttpBaseTest {
     assertEquals("application/x-www-form-urlencoded", post.getHeaders().get("Content-Type"));
     assertEquals("Bearer tok-1-abcdef", requests.get(1).getHeaders().get("Authorization"));
 
-    clock.now = clock.now.plus(Duration.ofMinutes(54));
+    clock.advance(Duration.ofMinutes(54));
     api.get(url("/c"), null, ResponseCheck.ACCEPT_ALL);
     assertEquals(1, bearer.obtained(), "54 minutes into a 60-minute token: still used");
-    clock.now = clock.now.plus(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
     api.get(url("/d"), null, ResponseCheck.ACCEPT_ALL);
     assertEquals(2, bearer.obtained(), "within 5 minutes of its expiry: renewed before the request");
 
@@ -256,7 +237,7 @@ class HttpBaseTest {
     assertTrue(e.getMessage().contains("the daily request quota of testmkt (2 requests per UTC day) is used up for 2024-11-03"),
         e.getMessage());
     assertEquals(2, requests.size(), "the third request was not sent");
-    clock.now = Instant.parse("2024-11-04T00:00:01Z");
+    clock.set(Instant.parse("2024-11-04T00:00:01Z"));
     f.get(url("/4"), null, ResponseCheck.ACCEPT_ALL);
     assertEquals(3, requests.size());
   }

@@ -105,10 +105,7 @@ final class ErcotClock {
     if (repeated == null) {
       throw new BadTime(what + " " + local + " occurs twice (fall back) and the report says neither which");
     }
-    // the earlier offset (CDT, -05:00) is the first occurrence, the later (CST) the repeated one
-    ZoneOffset first = offsets.get(0).getTotalSeconds() > offsets.get(1).getTotalSeconds() ? offsets.get(0) : offsets.get(1);
-    ZoneOffset second = first == offsets.get(0) ? offsets.get(1) : offsets.get(0);
-    return local.toInstant(repeated ? second : first);
+    return wallClock(local, repeated);
   }
 
   /** Start of hour-ending {@code he} (1..24) of {@code day} on the wall clock, the flag resolving the repeated hour. */
@@ -184,6 +181,7 @@ final class ErcotClock {
     if (offsets.size() == 1) {
       return local.toInstant(offsets.get(0));
     }
+    // the earlier offset in time (CDT, -05:00) is the first occurrence, CST the repeated one
     ZoneOffset cdt = offsets.get(0).getTotalSeconds() > offsets.get(1).getTotalSeconds() ? offsets.get(0) : offsets.get(1);
     ZoneOffset cst = cdt == offsets.get(0) ? offsets.get(1) : offsets.get(0);
     return local.toInstant(secondOccurrence ? cst : cdt);

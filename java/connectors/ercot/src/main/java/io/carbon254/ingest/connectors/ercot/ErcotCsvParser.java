@@ -280,12 +280,12 @@ final class ErcotCsvParser {
     int date = c.required("OperDay", "DeliveryDate");
     int hour = c.required("HourEnding", "DeliveryHour");
     int flag = c.optional("DSTFlag", "RepeatedHourFlag", "RepeatHourFlag");
-    List<int[]> zoneCols = new ArrayList<>();
+    List<Integer> zoneCols = new ArrayList<>();
     List<String> zoneIds = new ArrayList<>();
     c.byName.forEach((n, i) -> {
       String z = ZONES.get(n);
       if (z != null) {
-        zoneCols.add(new int[] {i});
+        zoneCols.add(i);
         zoneIds.add(z);
       }
     });
@@ -311,7 +311,7 @@ final class ErcotCsvParser {
         continue;
       }
       for (int k = 0; k < zoneCols.size(); k++) {
-        int i = zoneCols.get(k)[0];
+        int i = zoneCols.get(k);
         if (csv.isBlank(i)) {
           continue; // a zone without a value this hour: no row, rather than a zero
         }

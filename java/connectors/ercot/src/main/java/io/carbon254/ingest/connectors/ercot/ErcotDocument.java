@@ -30,10 +30,6 @@ record ErcotDocument(long docId, String friendlyName, Instant posted, Instant na
     return friendlyName.toLowerCase(Locale.ROOT).endsWith("_xml");
   }
 
-  boolean isRetry() {
-    return friendlyName.toLowerCase(Locale.ROOT).contains("_retry");
-  }
-
   /** Whether the name marks the second occurrence of the repeated hour ({@code _xhr}). */
   static boolean xhr(String friendlyName) {
     return friendlyName.toLowerCase(Locale.ROOT).contains("_xhr");

@@ -127,14 +127,21 @@ final class FuelMixDataset implements Dataset {
     return data;
   }
 
-  /** The end of the five minutes a snapshot key stands for: its time rounded to the minute, then to the five-minute mark. */
-  static Instant intervalEnd(String where, String key) {
-    Instant t;
+  /** A snapshot key's time. */
+  static Instant keyTime(String where, String key) {
     try {
-      t = OffsetDateTime.parse(key.strip(), KEY).toInstant();
+      return OffsetDateTime.parse(key.strip(), KEY).toInstant();
     } catch (DateTimeParseException e) {
       throw new PayloadRejectedException(where, "snapshot key '" + key + "' is not a time like 2024-11-03 09:39:56-0500");
     }
+  }
+
+  /** The end of the five minutes a snapshot key stands for: its time rounded to the minute, then to the five-minute mark. */
+  static Instant intervalEnd(String where, String key) {
+    return intervalEnd(keyTime(where, key));
+  }
+
+  private static Instant intervalEnd(Instant t) {
     long s = t.getEpochSecond();
     long minute = Math.floorDiv(s + 30, 60) * 60;
     return Instant.ofEpochSecond(Math.floorDiv(minute + 150, 300) * 300);
@@ -151,12 +158,13 @@ final class FuelMixDataset implements Dataset {
         throw new PayloadRejectedException(p.payloadId(), "day " + day.getKey() + " of the fuel-mix dashboard is not an object of snapshots");
       }
       for (Map.Entry<String, JsonNode> snap : day.getValue().properties()) {
-        Instant end = intervalEnd(p.payloadId(), snap.getKey());
+        Instant t = keyTime(p.payloadId(), snap.getKey());
+        Instant end = intervalEnd(t);
         Instant start = end.minus(RESOLUTION);
         if (!w.contains(start)) {
           continue;
         }
-        double at = OffsetDateTime.parse(snap.getKey().strip(), KEY).toEpochSecond();
+        double at = t.getEpochSecond();
         if (!snap.getValue().isObject()) {
           throw new PayloadRejectedException(p.payloadId(), "snapshot " + snap.getKey() + " is not an object of fuels");
         }

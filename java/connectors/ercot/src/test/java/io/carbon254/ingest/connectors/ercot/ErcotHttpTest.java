@@ -1,5 +1,8 @@
 package io.carbon254.ingest.connectors.ercot;
 
+import static io.carbon254.ingest.connectors.ercot.ErcotTestSupport.key;
+import static io.carbon254.ingest.connectors.ercot.ErcotTestSupport.zip;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carbon254.ingest.connectors.common.HttpPolicy;
 import io.carbon254.ingest.connectors.common.testing.ConnectorContract;
+import io.carbon254.ingest.connectors.common.testing.MovableClock;
 import io.carbon254.ingest.connectors.common.testing.RecordingDispatcher;
 import io.carbon254.ingest.core.ExitCodes;
 import io.carbon254.ingest.core.IntervalKey;
@@ -66,13 +70,10 @@ import org.junit.jupiter.api.Test;
  * throttle's 429 and a backfill planned ahead into one listing and one bulk download.
  */
 class ErcotHttpTest {
-  static final HttpPolicy FAST = HttpPolicy.defaults().withMaxAttempts(3).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
   static final String KEY = "ercot-test-subscription-key-0123456789";
-  static final String USER = "ingest-test@example.com";
   /** Characters a form must encode. */
   static final String PASSWORD = "p&ss=w0rd +ercot%";
   static final String TOKEN_PATH = "/ercotb2c.onmicrosoft.com/B2C_1_PUBAPI-ROPC-FLOW/oauth2/v2.0/token";
-  static final String CLIENT_ID = "fec253ea-0d06-4272-a5e6-b478baeecd70";
   static final String MIS_LIST_PATH = "/misapp/servlets/IceDocListJsonWS";
   static final String MIS_DOWNLOAD_PATH = "/misdownload/servlets/mirDownload";
   static final String ARCHIVE = "/api/public-reports/archive/";
@@ -88,38 +89,6 @@ class ErcotHttpTest {
   // ---------------------------------------------------------------------------------------------
   // wiring
 
-  /** A clock the test moves (the token's expiry). */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  static IntervalKey key(String dataset, String start, String end) {
-    return new IntervalKey("ercot", dataset, new IntervalWindow(Instant.parse(start), Instant.parse(end)));
-  }
-
   static Map<String, String> env(MockWebServer server, String transport) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("INGEST_CONNECTORS_DIR", ConnectorContract.repoRoot().resolve("connectors").toString());
@@ -127,36 +96,18 @@ class ErcotHttpTest {
     env.put("INGEST_ERCOT_BASE_URL", server.url("/").toString());
     env.put("INGEST_ERCOT_TRANSPORT", transport);
     env.put("ERCOT_API_KEY", KEY);
-    env.put("ERCOT_USERNAME", USER);
+    env.put("ERCOT_USERNAME", ErcotTestSupport.USER);
     env.put("ERCOT_PASSWORD", PASSWORD);
     return env;
   }
 
   static Dataset dataset(String id, Map<String, String> env, Clock clock, Consumer<String> log) {
     IngestConfig cfg = IngestConfig.of(env);
-    return new ErcotConnector().withPolicy(FAST).onRetry(log).dataset(id, new ConnectorContext(ConnectorSpec.load(cfg, "ercot"), cfg, clock));
+    return new ErcotConnector().withPolicy(ErcotTestSupport.FAST).onRetry(log).dataset(id, new ConnectorContext(ConnectorSpec.load(cfg, "ercot"), cfg, clock));
   }
 
   // ---------------------------------------------------------------------------------------------
   // bodies in ERCOT's formats
-
-  static byte[] zip(Map<String, byte[]> entries) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(b)) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        z.putNextEntry(new ZipEntry(e.getKey()));
-        z.write(e.getValue());
-        z.closeEntry();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return b.toByteArray();
-  }
-
-  static byte[] zip(String entry, String csv) {
-    return zip(Map.of(entry, csv.getBytes(StandardCharsets.UTF_8)));
-  }
 
   static String wall(Instant t, String pattern) {
     return t.atZone(CPT).format(DateTimeFormatter.ofPattern(pattern));
@@ -320,7 +271,7 @@ class ErcotHttpTest {
         int n = tokens.incrementAndGet();
         return json(200, "{\"access_token\":\"access-token-" + n + "\",\"token_type\":\"Bearer\",\"expires_in\":\"3600\","
             + "\"refresh_token\":\"refresh-" + n + "\",\"id_token\":\"id-token-" + n + "\",\"id_token_expires_in\":\"3600\","
-            + "\"profile_info\":\"eyJ2ZXIiOiIxLjAifQ\",\"scope\":\"openid " + CLIENT_ID + " offline_access\"}");
+            + "\"profile_info\":\"eyJ2ZXIiOiIxLjAifQ\",\"scope\":\"openid " + ErcotConnector.CLIENT_ID + " offline_access\"}");
       }
       if (path.equals(MIS_LIST_PATH)) {
         String list = misLists.get(r.getUrl().queryParameter("reportTypeId"));
@@ -514,7 +465,7 @@ class ErcotHttpTest {
       server.setDispatcher(d);
       server.start();
       Doc doc = scriptDay(ercot);
-      MutableClock clock = new MutableClock(NOW);
+      MovableClock clock = new MovableClock(NOW);
       List<String> log = new CopyOnWriteArrayList<>();
       Dataset ds = dataset("load_actual", env(server, "api"), clock, log::add);
 
@@ -526,11 +477,11 @@ class ErcotHttpTest {
       assertTrue(token.getHeaders().get("Content-Type").startsWith("application/x-www-form-urlencoded"), token.getHeaders().toString());
       Map<String, String> f = form(token);
       assertEquals("password", f.get("grant_type"));
-      assertEquals(USER, f.get("username"));
+      assertEquals(ErcotTestSupport.USER, f.get("username"));
       assertEquals(PASSWORD, f.get("password"), "the password form-encoded and decoded intact");
       assertEquals("id_token", f.get("response_type"));
-      assertEquals(CLIENT_ID, f.get("client_id"));
-      assertEquals("openid " + CLIENT_ID + " offline_access", f.get("scope"));
+      assertEquals(ErcotConnector.CLIENT_ID, f.get("client_id"));
+      assertEquals("openid " + ErcotConnector.CLIENT_ID + " offline_access", f.get("scope"));
       assertNoCredentials(token);
       assertNull(token.getUrl().query(), "no credentials in the token URL");
 
@@ -585,7 +536,7 @@ class ErcotHttpTest {
       Doc doc = scriptDay(ercot);
       ercot.answerFirst(ARCHIVE + "np6-345-cd", json(401, unauthorized));
       List<String> log = new CopyOnWriteArrayList<>();
-      Dataset ds = dataset("load_actual", env(server, "api"), new MutableClock(NOW), log::add);
+      Dataset ds = dataset("load_actual", env(server, "api"), new MovableClock(NOW), log::add);
       List<RawPayload> payloads = ds.fetch(DAY);
       assertEquals(1, payloads.size());
       assertEquals(List.of("POST " + TOKEN_PATH, "GET " + ARCHIVE + "np6-345-cd", "POST " + TOKEN_PATH, "GET " + ARCHIVE + "np6-345-cd",
@@ -604,7 +555,7 @@ class ErcotHttpTest {
       server.start();
       scriptDay(ercot);
       ercot.answerFirst(ARCHIVE + "np6-345-cd", json(401, unauthorized), json(401, unauthorized));
-      Dataset ds = dataset("load_actual", env(server, "api"), new MutableClock(NOW), s -> {});
+      Dataset ds = dataset("load_actual", env(server, "api"), new MovableClock(NOW), s -> {});
       UsageException x = assertThrows(UsageException.class, () -> ds.fetch(DAY));
       assertEquals(ExitCodes.USAGE, x.exitCode());
       assertTrue(x.getMessage().contains("401"), x.getMessage());
@@ -625,21 +576,21 @@ class ErcotHttpTest {
       Map<String, String> noPassword = env(server, "api");
       noPassword.remove("ERCOT_PASSWORD");
       UsageException x = assertThrows(UsageException.class,
-          () -> dataset("load_actual", noPassword, new MutableClock(NOW), s -> {}).fetch(DAY));
+          () -> dataset("load_actual", noPassword, new MovableClock(NOW), s -> {}).fetch(DAY));
       assertEquals(ExitCodes.USAGE, x.exitCode());
       assertTrue(x.getMessage().contains("ERCOT_PASSWORD"), x.getMessage());
       assertEquals(0, d.requests.size(), "nothing sent without the password: " + d.requests);
 
       Map<String, String> noKey = env(server, "api");
       noKey.remove("ERCOT_API_KEY");
-      UsageException k = assertThrows(UsageException.class, () -> dataset("load_actual", noKey, new MutableClock(NOW), s -> {}).fetch(DAY));
+      UsageException k = assertThrows(UsageException.class, () -> dataset("load_actual", noKey, new MovableClock(NOW), s -> {}).fetch(DAY));
       assertEquals(ExitCodes.USAGE, k.exitCode());
       assertTrue(k.getMessage().contains("ERCOT_API_KEY"), k.getMessage());
       assertEquals(0, d.requests.size(), "nothing sent without the key: " + d.requests);
 
       Map<String, String> blankUser = env(server, "api");
       blankUser.put("ERCOT_USERNAME", "  ");
-      UsageException u = assertThrows(UsageException.class, () -> dataset("load_actual", blankUser, new MutableClock(NOW), s -> {}).fetch(DAY));
+      UsageException u = assertThrows(UsageException.class, () -> dataset("load_actual", blankUser, new MovableClock(NOW), s -> {}).fetch(DAY));
       assertTrue(u.getMessage().contains("ERCOT_USERNAME"), u.getMessage());
       assertEquals(0, d.requests.size());
 
@@ -651,7 +602,7 @@ class ErcotHttpTest {
       none.remove("ERCOT_PASSWORD");
       none.remove("ERCOT_API_KEY");
       none.remove("ERCOT_USERNAME");
-      Dataset mis = dataset("load_actual", none, new MutableClock(NOW), s -> {});
+      Dataset mis = dataset("load_actual", none, new MovableClock(NOW), s -> {});
       List<RawPayload> payloads = mis.fetch(DAY);
       assertEquals(1, payloads.size());
       assertEquals(2, d.requests.size(), d.requests.toString());
@@ -681,7 +632,7 @@ class ErcotHttpTest {
       ercot.doc(doc, loadZip(LOAD_POSTED));
       ercot.listingPages.put("np6-345-cd", List.of(listingPage("np6-345-cd", List.of(early), 1, 2, 2),
           listingPage("np6-345-cd", List.of(doc), 2, 2, 2)));
-      Dataset ds = dataset("load_actual", env(server, "api"), new MutableClock(NOW), s -> {});
+      Dataset ds = dataset("load_actual", env(server, "api"), new MovableClock(NOW), s -> {});
       List<RawPayload> payloads = ds.fetch(DAY);
 
       List<RecordedRequest> listings = d.requests.stream()
@@ -708,7 +659,7 @@ class ErcotHttpTest {
       server.setDispatcher(d);
       server.start();
       ercot.listingPages.put("np6-345-cd", List.of(listingPage("np6-345-cd", List.of(), 1, 0, 0)));
-      Dataset ds = dataset("load_actual", env(server, "api"), new MutableClock(NOW), s -> {});
+      Dataset ds = dataset("load_actual", env(server, "api"), new MovableClock(NOW), s -> {});
       NotPublishedException x = assertThrows(NotPublishedException.class, () -> ds.fetch(DAY));
       assertEquals(ExitCodes.NOT_PUBLISHED, x.exitCode());
       assertTrue(x.getMessage().contains("NP6-345-CD"), x.getMessage());
@@ -741,7 +692,7 @@ class ErcotHttpTest {
       server.setDispatcher(d);
       server.start();
       List<Doc> docs = scriptQuarters(ercot, List.of(HOUR));
-      Dataset ds = dataset("spp_rt_15min", env(server, "api"), new MutableClock(NOW), s -> {});
+      Dataset ds = dataset("spp_rt_15min", env(server, "api"), new MovableClock(NOW), s -> {});
       List<RawPayload> payloads = ds.fetch(HOUR);
 
       assertEquals(List.of("POST " + TOKEN_PATH, "GET " + ARCHIVE + "np6-905-cd", "POST " + ARCHIVE + "np6-905-cd/download"),
@@ -780,7 +731,7 @@ class ErcotHttpTest {
       server.start();
       List<Doc> docs = scriptQuarters(ercot, List.of(HOUR));
       ercot.leftOutOfBulk.add(docs.get(2).id());
-      Dataset ds = dataset("spp_rt_15min", env(server, "api"), new MutableClock(NOW), s -> {});
+      Dataset ds = dataset("spp_rt_15min", env(server, "api"), new MovableClock(NOW), s -> {});
       UpstreamUnavailableException x = assertThrows(UpstreamUnavailableException.class, () -> ds.fetch(HOUR));
       assertEquals(ExitCodes.UPSTREAM_UNAVAILABLE, x.exitCode());
       assertTrue(x.getMessage().contains(Long.toString(docs.get(2).id())), x.getMessage());
@@ -798,7 +749,7 @@ class ErcotHttpTest {
       Doc doc = scriptDay(ercot);
       ercot.answerFirst(ARCHIVE + "np6-345-cd", json(429, "{\"error_key\":\"throttled\",\"error_message\":\"Too Many Requests\"}"));
       List<String> log = new CopyOnWriteArrayList<>();
-      Dataset ds = dataset("load_actual", env(server, "api"), new MutableClock(NOW), log::add);
+      Dataset ds = dataset("load_actual", env(server, "api"), new MovableClock(NOW), log::add);
       List<RawPayload> payloads = ds.fetch(DAY);
       assertEquals(1, payloads.size());
       assertTrue(payloads.get(0).url().endsWith("?download=" + doc.id()));
@@ -826,7 +777,7 @@ class ErcotHttpTest {
       List<Doc> docs = scriptQuarters(ercot, keys);
       assertEquals(32, docs.size());
       List<String> log = new CopyOnWriteArrayList<>();
-      Dataset ds = dataset("spp_rt_15min", env(server, "api"), new MutableClock(NOW), log::add);
+      Dataset ds = dataset("spp_rt_15min", env(server, "api"), new MovableClock(NOW), log::add);
       ds.plan(keys);
       int total = 0;
       Set<Long> versions = new HashSet<>();

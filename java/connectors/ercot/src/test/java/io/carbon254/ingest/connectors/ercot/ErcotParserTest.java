@@ -4,6 +4,7 @@ import static io.carbon254.ingest.connectors.ercot.ErcotTestSupport.dashboard;
 import static io.carbon254.ingest.connectors.ercot.ErcotTestSupport.key;
 import static io.carbon254.ingest.connectors.ercot.ErcotTestSupport.listed;
 import static io.carbon254.ingest.connectors.ercot.ErcotTestSupport.mis;
+import static io.carbon254.ingest.connectors.ercot.ErcotTestSupport.zip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,18 +40,6 @@ class ErcotParserTest {
 
   private static List<CanonicalRecord> parse(String dataset, RawPayload p) {
     return ErcotTestSupport.dataset(dataset, (String) null).parse(p);
-  }
-
-  static byte[] zip(String entry, String csv) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(b)) {
-      z.putNextEntry(new ZipEntry(entry));
-      z.write(csv.getBytes(StandardCharsets.UTF_8));
-      z.closeEntry();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return b.toByteArray();
   }
 
   private static Map<String, TreeMap<Instant, Double>> byPoint(List<CanonicalRecord> rows) {

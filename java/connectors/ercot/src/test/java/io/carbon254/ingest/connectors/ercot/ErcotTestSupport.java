@@ -9,6 +9,7 @@ import io.carbon254.ingest.core.config.IngestConfig;
 import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /** Fixtures, payloads and connector wiring shared by the ERCOT tests. */
 final class ErcotTestSupport {
@@ -103,5 +106,24 @@ final class ErcotTestSupport {
   static RawPayload dashboard(IntervalKey key, String fixture) {
     return RawPayload.of(key, 0, "https://www.ercot.com/api/1/services/read/dashboards/fuel-mix.json", "application/json", 200,
         resource(fixture), FETCHED_AT);
+  }
+
+  static byte[] zip(Map<String, byte[]> entries) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(b)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        z.putNextEntry(new ZipEntry(e.getKey()));
+        z.write(e.getValue());
+        z.closeEntry();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  /** A document zip holding one CSV entry. */
+  static byte[] zip(String entry, String csv) {
+    return zip(Map.of(entry, csv.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -1,9 +1,9 @@
 package io.carbon254.ingest.connectors.caiso.sim;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.carbon254.ingest.connectors.caiso.OasisQuery;
 import io.carbon254.ingest.connectors.caiso.OasisTime;
+import io.carbon254.ingest.connectors.common.LoopbackServer;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import java.io.ByteArrayOutputStream;
@@ -41,14 +41,13 @@ public final class CaisoSimulator implements Simulator {
   static final String THROTTLE_PAGE =
       "<html><body><p>CAISO Acceptable Use Policy Violation. Please retry your request after 5 seconds.</p></body></html>";
 
-  private final HttpServer server;
+  private final LoopbackServer server;
   private final List<String> nodes;
   private final Instant publishedUntil;
   private final Duration enforcedSpacing;
-  private final AtomicLong requests = new AtomicLong();
   private long lastRequestNanos = Long.MIN_VALUE;
 
-  private CaisoSimulator(HttpServer server, List<String> nodes, Instant publishedUntil, Duration enforcedSpacing) {
+  private CaisoSimulator(LoopbackServer server, List<String> nodes, Instant publishedUntil, Duration enforcedSpacing) {
     this.server = server;
     this.nodes = nodes;
     this.publishedUntil = publishedUntil;
@@ -61,27 +60,21 @@ public final class CaisoSimulator implements Simulator {
 
   /** @param enforcedSpacing answer 429 to requests closer than this (zero: never) */
   public static CaisoSimulator start(SimulatorOptions o, Duration enforcedSpacing) {
-    try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), o.port()), 64);
-      Instant until = o.publishedUntil() != null ? o.publishedUntil() : Instant.now();
-      CaisoSimulator sim = new CaisoSimulator(s, PriceModel.nodes(Math.max(0, o.nodeCount())), until, enforcedSpacing);
-      s.createContext("/", sim::handle);
-      s.setExecutor(Executors.newFixedThreadPool(4));
-      s.start();
-      return sim;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + o.port(), e);
-    }
+    LoopbackServer s = LoopbackServer.bind(o.port());
+    Instant until = o.publishedUntil() != null ? o.publishedUntil() : Instant.now();
+    CaisoSimulator sim = new CaisoSimulator(s, PriceModel.nodes(Math.max(0, o.nodeCount())), until, enforcedSpacing);
+    s.serve(sim::handle);
+    return sim;
   }
 
   @Override
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return server.baseUrl();
   }
 
   @Override
   public long requests() {
-    return requests.get();
+    return server.requests();
   }
 
   public List<String> nodes() {
@@ -90,12 +83,10 @@ public final class CaisoSimulator implements Simulator {
 
   @Override
   public void close() {
-    server.stop(0);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange ex) throws IOException {
-    requests.incrementAndGet();
     try (ex) {
       try {
         route(ex);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.carbon254.ingest.connectors.common.LoopbackServer;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import java.io.ByteArrayOutputStream;
@@ -89,11 +89,10 @@ public final class ErcotSimulator implements Simulator {
       + " provided in the request are invalid.\"}").getBytes(StandardCharsets.UTF_8);
   private static final byte[] NOT_FOUND_HTML = "<html><body><h1>404 Not Found</h1></body></html>".getBytes(StandardCharsets.UTF_8);
 
-  private final HttpServer server;
+  private final LoopbackServer server;
   private final List<SettlementPoint> points;
   private final Instant now;
   private final Duration enforcedSpacing;
-  private final AtomicLong requests = new AtomicLong();
   private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
   private final Map<String, ArrayDeque<Long>> calls = new HashMap<>();
@@ -106,7 +105,7 @@ public final class ErcotSimulator implements Simulator {
   private volatile int rateLimit = RATE_LIMIT;
   private volatile Duration rateWindow = RATE_WINDOW;
 
-  private ErcotSimulator(HttpServer server, List<SettlementPoint> points, Instant now, Duration enforcedSpacing) {
+  private ErcotSimulator(LoopbackServer server, List<SettlementPoint> points, Instant now, Duration enforcedSpacing) {
     this.server = server;
     this.points = points;
     this.now = now;
@@ -119,17 +118,11 @@ public final class ErcotSimulator implements Simulator {
    * non-zero {@code o.enforcedSpacing()} also answers 429 to API calls of one key closer than it.
    */
   public static ErcotSimulator start(SimulatorOptions o) {
-    try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), o.port()), 64);
-      Instant until = o.publishedUntil() != null ? o.publishedUntil() : Instant.now();
-      ErcotSimulator sim = new ErcotSimulator(s, SettlementPoint.all(o.nodeCount()), until, o.enforcedSpacing());
-      s.createContext("/", sim::handle);
-      s.setExecutor(Executors.newFixedThreadPool(4));
-      s.start();
-      return sim;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + o.port(), e);
-    }
+    LoopbackServer s = LoopbackServer.bind(o.port());
+    Instant until = o.publishedUntil() != null ? o.publishedUntil() : Instant.now();
+    ErcotSimulator sim = new ErcotSimulator(s, SettlementPoint.all(o.nodeCount()), until, o.enforcedSpacing());
+    s.serve(sim::handle);
+    return sim;
   }
 
   /** Tokens issued from now on expire after {@code lifetime} (default one hour); {@code expires_in} says so, rounded up. */
@@ -155,12 +148,12 @@ public final class ErcotSimulator implements Simulator {
 
   @Override
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return server.baseUrl();
   }
 
   @Override
   public long requests() {
-    return requests.get();
+    return server.requests();
   }
 
   /** The requests answered so far, in order, as {@code METHOD path?query}. */
@@ -215,12 +208,10 @@ public final class ErcotSimulator implements Simulator {
 
   @Override
   public void close() {
-    server.stop(0);
-    ((ExecutorService) server.getExecutor()).shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange ex) throws IOException {
-    requests.incrementAndGet();
     String raw = ex.getRequestURI().getRawQuery();
     seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + (raw == null ? "" : "?" + raw));
     try (ex) {

@@ -3,7 +3,7 @@ package io.carbon254.ingest.connectors.pjm.sim;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.carbon254.ingest.connectors.common.LoopbackServer;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import java.io.ByteArrayOutputStream;
@@ -75,15 +75,14 @@ public final class PjmSimulator implements Simulator {
   static final List<String> FUELS = List.of("Coal", "Gas", "Hydro", "Multiple Fuels", "Nuclear", "Oil", "Other", "Other Renewables",
       "Solar", "Storage", "Wind");
 
-  private final HttpServer server;
+  private final LoopbackServer server;
   private final List<Node> nodes;
   private final Instant publishedUntil;
   private final Duration enforcedSpacing;
-  private final AtomicLong requests = new AtomicLong();
   private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
   private long lastRequestNanos = Long.MIN_VALUE;
 
-  private PjmSimulator(HttpServer server, List<Node> nodes, Instant publishedUntil, Duration enforcedSpacing) {
+  private PjmSimulator(LoopbackServer server, List<Node> nodes, Instant publishedUntil, Duration enforcedSpacing) {
     this.server = server;
     this.nodes = nodes;
     this.publishedUntil = publishedUntil;
@@ -101,27 +100,21 @@ public final class PjmSimulator implements Simulator {
   }
 
   public static PjmSimulator start(SimulatorOptions o) {
-    try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), o.port()), 64);
-      Instant until = o.publishedUntil() != null ? o.publishedUntil() : Instant.now();
-      PjmSimulator sim = new PjmSimulator(s, nodes(Math.max(0, o.nodeCount())), until, o.enforcedSpacing());
-      s.createContext("/", sim::handle);
-      s.setExecutor(Executors.newFixedThreadPool(4));
-      s.start();
-      return sim;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + o.port(), e);
-    }
+    LoopbackServer s = LoopbackServer.bind(o.port());
+    Instant until = o.publishedUntil() != null ? o.publishedUntil() : Instant.now();
+    PjmSimulator sim = new PjmSimulator(s, nodes(Math.max(0, o.nodeCount())), until, o.enforcedSpacing());
+    s.serve(sim::handle);
+    return sim;
   }
 
   @Override
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return server.baseUrl();
   }
 
   @Override
   public long requests() {
-    return requests.get();
+    return server.requests();
   }
 
   /** The request targets (path and query) answered so far, in order. */
@@ -137,12 +130,10 @@ public final class PjmSimulator implements Simulator {
 
   @Override
   public void close() {
-    server.stop(0);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange ex) throws IOException {
-    requests.incrementAndGet();
     seen.add(ex.getRequestURI().getRawPath() + "?" + ex.getRequestURI().getRawQuery());
     try (ex) {
       try {
