@@ -36,6 +36,30 @@ public interface Auth {
   Auth NONE = r -> r;
 
   /**
+   * Credentials built at the first request that needs them, once: the stages that do not fetch
+   * (normalize and after, a replay from Bronze) run without the variables, and a fetch without them
+   * fails then, naming them (exit 2).
+   */
+  static Auth atFirstRequest(java.util.function.Supplier<Auth> build) {
+    return new Auth() {
+      private Auth built;
+
+      @Override
+      public synchronized HttpRequest apply(HttpRequest request) {
+        if (built == null) {
+          built = build.get();
+        }
+        return built.apply(request);
+      }
+
+      @Override
+      public synchronized boolean renew() {
+        return built != null && built.renew();
+      }
+    };
+  }
+
+  /**
    * A key sent as a header on every request (PJM's and MISO's {@code Ocp-Apim-Subscription-Key}).
    *
    * @param what what needs the key, for the message when the variable is not set

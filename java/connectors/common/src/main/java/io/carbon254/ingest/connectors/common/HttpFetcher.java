@@ -47,6 +47,7 @@ public final class HttpFetcher {
   private OkHttpClient client;
   private Auth auth = Auth.NONE;
   private DailyQuota quota;
+  private ResponseCheck refusals = ResponseCheck.ACCEPT_ALL;
   private final HttpPolicy policy;
   private final RequestSpacer spacer;
   private final Clock clock;
@@ -95,6 +96,17 @@ public final class HttpFetcher {
   /** A per-day request quota every attempt of this fetcher takes from (see {@link DailyQuota}). */
   public HttpFetcher withQuota(DailyQuota quota) {
     this.quota = quota;
+    return this;
+  }
+
+  /**
+   * A source-specific reading of a refusal (a 4xx answer other than 408 and 429), before the default
+   * mapping (404 not published, 401/403 credentials, other 4xx a wrong request): it may throw a typed
+   * outcome the body or headers show (MISO's 403 is a used-up daily quota or a bot challenge, exit 3),
+   * or return to leave the default.
+   */
+  public HttpFetcher withRefusalCheck(ResponseCheck refusals) {
+    this.refusals = java.util.Objects.requireNonNull(refusals, "refusals is null");
     return this;
   }
 
@@ -290,6 +302,9 @@ public final class HttpFetcher {
         }
         throw new RetryableFailure("HTTP " + code + snippet(body), code, ra != null ? ra : code == 429 ? spacer.spacing() : null, null);
       }
+      if (code >= 400 && code < 500) {
+        refusals.check(new HttpResult(shown, code, ct, body, clock.instant(), attempt, headersOf(response)));
+      }
       if (code == 404) {
         throw new NotPublishedException(market + ": " + shown + " answered HTTP 404 (not published yet)");
       }
@@ -304,11 +319,7 @@ public final class HttpFetcher {
       if (code >= 400) {
         throw new FatalFailure("HTTP " + code + snippet(body) + " (the request is wrong: a retry will not help)", true);
       }
-      java.util.Map<String, String> headers = new java.util.HashMap<>();
-      for (String name : response.headers().names()) {
-        headers.put(name.toLowerCase(java.util.Locale.ROOT), response.header(name));
-      }
-      result = new HttpResult(shown, code, ct, body, clock.instant(), attempt, headers);
+      result = new HttpResult(shown, code, ct, body, clock.instant(), attempt, headersOf(response));
     } catch (InterruptedIOException e) {
       throw new RetryableFailure("timeout after " + timeout.toMillis() + " ms (" + e.getMessage() + ")", 0, null, e);
     } catch (IOException e) {
@@ -320,6 +331,14 @@ public final class HttpFetcher {
       throw new RetryableFailure(e.getMessage(), result.status(), e.retryAfter(), e);
     }
     return result;
+  }
+
+  private static java.util.Map<String, String> headersOf(Response response) {
+    java.util.Map<String, String> headers = new java.util.HashMap<>();
+    for (String name : response.headers().names()) {
+      headers.put(name.toLowerCase(java.util.Locale.ROOT), response.header(name));
+    }
+    return headers;
   }
 
   private static byte[] readBounded(Response response, long max) throws IOException {

@@ -243,6 +243,47 @@ class HttpBaseTest {
   }
 
   @Test
+  void aRefusalCheckReadsA4xxBeforeTheDefaultMappingAndMayLeaveItToTheDefault() {
+    answer = r -> r.getTarget().startsWith("/quota") ? json(403, "{\"statusCode\": 403, \"message\": \"Out of call volume quota.\"}")
+        : json(403, "{\"statusCode\": 403, \"message\": \"Forbidden\"}");
+    List<Integer> seen = new ArrayList<>();
+    HttpFetcher f = fetcher().withRefusalCheck(r -> {
+      seen.add(r.status());
+      if (new String(r.body(), StandardCharsets.UTF_8).contains("quota")) {
+        throw new UpstreamUnavailableException("quota used up: " + r.url());
+      }
+    });
+    UpstreamUnavailableException quota = assertThrows(UpstreamUnavailableException.class, () -> f.get(url("/quota"), null, ResponseCheck.ACCEPT_ALL));
+    assertTrue(quota.getMessage().startsWith("quota used up: http://"), quota.getMessage());
+    UsageException other = assertThrows(UsageException.class, () -> f.get(url("/other"), null, ResponseCheck.ACCEPT_ALL));
+    assertTrue(other.getMessage().contains("HTTP 403"), other.getMessage());
+    assertEquals(List.of(403, 403), seen);
+    assertEquals(2, requests.size(), "a refusal is not retried");
+    answer = r -> json(429, "{}");
+    assertThrows(UpstreamUnavailableException.class, () -> f.get(url("/busy"), null, ResponseCheck.ACCEPT_ALL));
+    assertEquals(List.of(403, 403), seen, "408, 429 and 5xx are retried, not read as refusals");
+  }
+
+  @Test
+  void credentialsBuiltAtTheFirstRequestAreBuiltOnceAndNotBeforeARequestNeedsThem() {
+    AtomicInteger built = new AtomicInteger();
+    Auth auth = Auth.atFirstRequest(() -> {
+      built.incrementAndGet();
+      return Auth.apiKeyHeader("X-Key", "TESTMKT_KEY", IngestConfig.of(Map.of("TESTMKT_KEY", "k-123")), "testmkt");
+    });
+    assertEquals(0, built.get());
+    HttpFetcher f = fetcher().withAuth(auth);
+    f.get(url("/a"), null, ResponseCheck.ACCEPT_ALL);
+    f.get(url("/b"), null, ResponseCheck.ACCEPT_ALL);
+    assertEquals(1, built.get());
+    assertEquals("k-123", requests.get(1).getHeaders().get("X-Key"));
+    Auth missing = Auth.atFirstRequest(() -> Auth.apiKeyHeader("X-Key", "TESTMKT_KEY", IngestConfig.of(Map.of()), "testmkt"));
+    UsageException e = assertThrows(UsageException.class, () -> fetcher().withAuth(missing).get(url("/c"), null, ResponseCheck.ACCEPT_ALL));
+    assertTrue(e.getMessage().contains("TESTMKT_KEY"), e.getMessage());
+    assertEquals(2, requests.size(), "no request without the key");
+  }
+
+  @Test
   void everyFetcherIsAViewOfTheOneClientOfTheProcess() {
     HttpFetcher a = fetcher();
     HttpFetcher b = new HttpFetcher("othermkt", FAST.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3)),

@@ -49,15 +49,7 @@ public final class PjmConnector extends HttpConnector {
    * and after, a replay from Bronze) run without PJM_API_KEY; a fetch without it exits 2 naming it.
    */
   private static Auth keyHeader(ConnectorContext ctx) {
-    Auth[] auth = {null};
-    return r -> {
-      synchronized (auth) {
-        if (auth[0] == null) {
-          auth[0] = Auth.apiKeyHeader(KEY_HEADER, KEY_VARIABLE, ctx.config(), "PJM Data Miner 2");
-        }
-      }
-      return auth[0].apply(r);
-    };
+    return Auth.atFirstRequest(() -> Auth.apiKeyHeader(KEY_HEADER, KEY_VARIABLE, ctx.config(), "PJM Data Miner 2"));
   }
 
   @Override
