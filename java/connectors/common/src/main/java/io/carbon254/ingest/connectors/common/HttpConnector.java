@@ -64,6 +64,15 @@ public abstract class HttpConnector implements MarketConnector {
     }
   }
 
+  /**
+   * The base URL of one of the market's hosts ({@code https://api.ercot.com}): INGEST_&lt;MARKET&gt;_BASE_URL
+   * when it is set (a simulator serves every host of its market on one port), else the host itself.
+   * The {@code base_url} of the market file names its main host only.
+   */
+  protected final String host(ConnectorContext ctx, String host) {
+    return ctx.config().baseUrlOverride(market).orElse(host);
+  }
+
   /** The request spacer every request to this market in the process shares. */
   protected final RequestSpacer spacer(ConnectorContext ctx) {
     return RequestSpacer.forMarket(market, ctx.spec().minRequestSpacing());

@@ -37,7 +37,8 @@ public final class ErcotConnector extends HttpConnector {
   public static final String USER_VARIABLE = "ERCOT_USERNAME";
   public static final String PASSWORD_VARIABLE = "ERCOT_PASSWORD";
   public static final String KEY_HEADER = "Ocp-Apim-Subscription-Key";
-  static final String TOKEN_URL = "https://ercotb2c.b2clogin.com/ercotb2c.onmicrosoft.com/B2C_1_PUBAPI-ROPC-FLOW/oauth2/v2.0/token";
+  static final String TOKEN_HOST = "https://ercotb2c.b2clogin.com";
+  static final String TOKEN_URL = TOKEN_HOST + "/ercotb2c.onmicrosoft.com/B2C_1_PUBAPI-ROPC-FLOW/oauth2/v2.0/token";
   static final String CLIENT_ID = "fec253ea-0d06-4272-a5e6-b478baeecd70";
   private static final Map<String, RecordKind> KINDS = kinds();
 
@@ -64,8 +65,8 @@ public final class ErcotConnector extends HttpConnector {
       return new FuelMixDataset(open, base, rules);
     }
     ErcotReport report = ErcotReport.forDataset(id);
-    HttpFetcher api = fetcher(ctx).withAuth(publicApi(ctx.config(), open, base, ctx.clock()));
-    return new ErcotDataset(report, new MisClient(open, base, ctx.clock()), new ArchiveClient(api, base),
+    HttpFetcher api = fetcher(ctx).withAuth(publicApi(ctx.config(), open, host(ctx, TOKEN_HOST), ctx.clock()));
+    return new ErcotDataset(report, new MisClient(open, base, ctx.clock()), new ArchiveClient(api, host(ctx, ArchiveClient.HOST)),
         new ErcotCsvParser(report, rules), ctx.clock(), transport(ctx.config()), retryLog());
   }
 

@@ -33,6 +33,11 @@ final class ErcotDataset implements Dataset {
   private final Consumer<String> log;
   private ArchivePlan plan;
 
+  /** The archive client (tests read where it sends its requests). */
+  ArchiveClient archive() {
+    return api;
+  }
+
   ErcotDataset(ErcotReport report, MisClient mis, ArchiveClient api, ErcotCsvParser parser, Clock clock, Transport transport,
       Consumer<String> log) {
     this.report = report;

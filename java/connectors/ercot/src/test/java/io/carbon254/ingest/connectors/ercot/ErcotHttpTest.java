@@ -101,6 +101,17 @@ class ErcotHttpTest {
     return env;
   }
 
+  @Test
+  void withoutABaseUrlOverrideTheArchiveKeepsItsOwnHost() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("INGEST_CONNECTORS_DIR", ConnectorContract.repoRoot().resolve("connectors").toString());
+    ErcotDataset d = (ErcotDataset) dataset("spp_rt_15min", env, Clock.systemUTC(), s -> {});
+    assertEquals("https://api.ercot.com/api/public-reports/archive/np6-905-cd", d.archive().archiveUrl(ErcotReport.SPP_RT_15MIN).toString());
+    env.put("INGEST_ERCOT_BASE_URL", "http://127.0.0.1:9");
+    ErcotDataset moved = (ErcotDataset) dataset("spp_rt_15min", env, Clock.systemUTC(), s -> {});
+    assertEquals("http://127.0.0.1:9/api/public-reports/archive/np6-905-cd", moved.archive().archiveUrl(ErcotReport.SPP_RT_15MIN).toString());
+  }
+
   static Dataset dataset(String id, Map<String, String> env, Clock clock, Consumer<String> log) {
     IngestConfig cfg = IngestConfig.of(env);
     return new ErcotConnector().withPolicy(ErcotTestSupport.FAST).onRetry(log).dataset(id, new ConnectorContext(ConnectorSpec.load(cfg, "ercot"), cfg, clock));
