@@ -267,6 +267,7 @@ public final class HttpFetcher {
     if (left.isZero()) {
       throw new BudgetSpent("no time left for another attempt");
     }
+    HttpRequest signed = auth.apply(httpRequest); // credentials missing: exit 2 before the quota is touched
     if (quota != null) {
       String spent = quota.take();
       if (spent != null) {
@@ -274,7 +275,6 @@ public final class HttpFetcher {
       }
     }
     int attempt = ++attempts[0];
-    HttpRequest signed = auth.apply(httpRequest);
     Request.Builder rb = new Request.Builder().url(signed.url()).header("User-Agent", userAgent);
     signed.headers().forEach(rb::header);
     if (signed.body() == null) {

@@ -278,9 +278,12 @@ class HttpBaseTest {
     assertEquals(1, built.get());
     assertEquals("k-123", requests.get(1).getHeaders().get("X-Key"));
     Auth missing = Auth.atFirstRequest(() -> Auth.apiKeyHeader("X-Key", "TESTMKT_KEY", IngestConfig.of(Map.of()), "testmkt"));
-    UsageException e = assertThrows(UsageException.class, () -> fetcher().withAuth(missing).get(url("/c"), null, ResponseCheck.ACCEPT_ALL));
+    DailyQuota quota = DailyQuota.unshared("testmkt", 10, clock);
+    UsageException e = assertThrows(UsageException.class,
+        () -> fetcher().withAuth(missing).withQuota(quota).get(url("/c"), null, ResponseCheck.ACCEPT_ALL));
     assertTrue(e.getMessage().contains("TESTMKT_KEY"), e.getMessage());
     assertEquals(2, requests.size(), "no request without the key");
+    assertEquals(0, quota.used(), "a request never sent takes nothing from the quota");
   }
 
   @Test
