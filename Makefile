@@ -30,7 +30,7 @@ build: ## Build the shaded task JAR (java/tasks/target/ingest.jar, DuckDB's nati
 	  || echo "build: no class-data sharing archive (the JAR works without it, starting slower)" >&2
 	@ls -l $(JAR)
 
-demo: build ## Run every CAISO, PJM and ERCOT dataset over each market's fall-back day 2024-11-03 (25 local hours) on the embedded default, offline
+demo: build ## Run every CAISO, PJM, ERCOT and MISO dataset over each market's fall-back day 2024-11-03 (25 local hours; MISO's EST: 24) on the embedded default, offline
 	@$(ROOT)/scripts/demo.sh
 
 test-java: ## Java unit and parser tests (no servers)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: every dataset of every market in the list below, over that market's fall-back day
-# 2024-11-03 (25 local hours), through `ingest run`, on the embedded default (DuckDB + Avro event
+# 2024-11-03 (25 local hours; MISO keeps EST all year: 24), through `ingest run`, on the embedded default (DuckDB + Avro event
 # files under INGEST_HOME), against each market's simulator on loopback. Offline; running it twice
 # leaves every count unchanged. It fails unless every day-ahead pricing node holds 25 distinct hours.
 set -euo pipefail
@@ -15,6 +15,7 @@ markets=(
   "caiso 2024-11-03T07:00:00Z 2024-11-04T08:00:00Z 300 2026-01-01T00:00:00Z"
   "pjm 2024-11-03T04:00:00Z 2024-11-04T05:00:00Z 265 2026-01-01T00:00:00Z PJM_API_KEY=demo-key-of-the-simulator"
   "ercot 2024-11-03T05:00:00Z 2024-11-04T06:00:00Z 300 2024-11-05T00:00:00Z ERCOT_API_KEY=demo-key-of-the-simulator ERCOT_USERNAME=demo@example.com ERCOT_PASSWORD=demo-password-of-the-simulator"
+  "miso 2024-11-03T05:00:00Z 2024-11-04T05:00:00Z 300 2026-01-01T00:00:00Z MISO_API_KEY=demo-key-of-the-simulator"
 )
 
 sims=()
@@ -73,6 +74,14 @@ if [ -n "$bad" ]; then
   exit 1
 fi
 echo "every day-ahead pricing node of every market: 25 distinct hours, none twice"
+bad=$("$ingest" query --format csv "SELECT location_id, count(*) AS n, count(DISTINCT interval_start_utc) AS d FROM silver_prices
+  WHERE market = 'miso' AND dataset = 'lmp_da_expost_hourly' GROUP BY location_id HAVING count(*) <> 24 OR count(DISTINCT interval_start_utc) <> 24" | tail -n +2)
+if [ -n "$bad" ]; then
+  echo "demo: MISO nodes without 24 distinct EST hours on 2024-11-03 (location,rows,distinct):" >&2
+  echo "$bad" | head -5 >&2
+  exit 1
+fi
+echo "every MISO node: 24 distinct hours (EST all year: the US fall-back changes nothing), 05:00Z through 04:00Z"
 echo
 echo "Events per topic (embedded event log $INGEST_HOME/events):"
 "$ingest" events
