@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +22,7 @@ public final class LoopbackServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(4);
   private final AtomicLong requests = new AtomicLong();
+  private final List<String> targets = Collections.synchronizedList(new ArrayList<>());
 
   private LoopbackServer(HttpServer server) {
     this.server = server;
@@ -32,10 +36,12 @@ public final class LoopbackServer implements AutoCloseable {
     }
   }
 
-  /** Starts answering every path with {@code handler}, each request counted before it is handled. */
+  /** Starts answering every path with {@code handler}, each request counted and recorded before it is handled. */
   public LoopbackServer serve(HttpHandler handler) {
     server.createContext("/", ex -> {
       requests.incrementAndGet();
+      String raw = ex.getRequestURI().getRawQuery();
+      targets.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + (raw == null ? "" : "?" + raw));
       handler.handle(ex);
     });
     server.setExecutor(threads);
@@ -50,6 +56,13 @@ public final class LoopbackServer implements AutoCloseable {
   /** Requests answered so far. */
   public long requests() {
     return requests.get();
+  }
+
+  /** The requests answered so far, in order, as {@code METHOD path?query} (no {@code ?} without a query). */
+  public List<String> targets() {
+    synchronized (targets) {
+      return List.copyOf(targets);
+    }
   }
 
   @Override

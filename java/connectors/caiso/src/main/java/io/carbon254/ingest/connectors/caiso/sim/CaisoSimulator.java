@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.carbon254.ingest.connectors.caiso.OasisQuery;
 import io.carbon254.ingest.connectors.caiso.OasisTime;
 import io.carbon254.ingest.connectors.common.LoopbackServer;
-import io.carbon254.ingest.core.connector.Simulator;
+import io.carbon254.ingest.connectors.common.LoopbackSimulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,21 +34,20 @@ import java.util.zip.ZipOutputStream;
  * real headers of each report, rows unsorted, the OASIS error zip (ERR_CODE 1000) for data not
  * yet published, and, when spacing is enforced, the real HTTP 429 throttle page.
  */
-public final class CaisoSimulator implements Simulator {
+public final class CaisoSimulator extends LoopbackSimulator {
   private static final DateTimeFormatter YMD = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(PriceModel.PACIFIC);
   private static final DateTimeFormatter GEN = DateTimeFormatter.ofPattern("yyyyMMdd_HH_mm_ss").withZone(ZoneOffset.UTC);
   private static final long ZIP_TIME = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
   static final String THROTTLE_PAGE =
       "<html><body><p>CAISO Acceptable Use Policy Violation. Please retry your request after 5 seconds.</p></body></html>";
 
-  private final LoopbackServer server;
   private final List<String> nodes;
   private final Instant publishedUntil;
   private final Duration enforcedSpacing;
   private long lastRequestNanos = Long.MIN_VALUE;
 
   private CaisoSimulator(LoopbackServer server, List<String> nodes, Instant publishedUntil, Duration enforcedSpacing) {
-    this.server = server;
+    super(server);
     this.nodes = nodes;
     this.publishedUntil = publishedUntil;
     this.enforcedSpacing = enforcedSpacing;
@@ -67,23 +66,8 @@ public final class CaisoSimulator implements Simulator {
     return sim;
   }
 
-  @Override
-  public String baseUrl() {
-    return server.baseUrl();
-  }
-
-  @Override
-  public long requests() {
-    return server.requests();
-  }
-
   public List<String> nodes() {
     return nodes;
-  }
-
-  @Override
-  public void close() {
-    server.close();
   }
 
   private void handle(HttpExchange ex) throws IOException {

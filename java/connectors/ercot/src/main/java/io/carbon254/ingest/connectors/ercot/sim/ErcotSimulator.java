@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import io.carbon254.ingest.connectors.common.LoopbackServer;
-import io.carbon254.ingest.core.connector.Simulator;
+import io.carbon254.ingest.connectors.common.LoopbackSimulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import java.time.zone.ZoneRules;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,7 +58,7 @@ import java.util.zip.ZipOutputStream;
  * the real CSV, with an {@code _xml} twin on MIS. Nothing is posted at or after
  * {@code publishedUntil}; the archive holds everything posted since the nodal market began.
  */
-public final class ErcotSimulator implements Simulator {
+public final class ErcotSimulator extends LoopbackSimulator {
   /** Central prevailing time, ERCOT's clock. */
   public static final ZoneId CPT = ZoneId.of("America/Chicago");
   public static final String CLIENT_ID = "fec253ea-0d06-4272-a5e6-b478baeecd70";
@@ -89,11 +88,9 @@ public final class ErcotSimulator implements Simulator {
       + " provided in the request are invalid.\"}").getBytes(StandardCharsets.UTF_8);
   private static final byte[] NOT_FOUND_HTML = "<html><body><h1>404 Not Found</h1></body></html>".getBytes(StandardCharsets.UTF_8);
 
-  private final LoopbackServer server;
   private final List<SettlementPoint> points;
   private final Instant now;
   private final Duration enforcedSpacing;
-  private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
   private final Map<String, ArrayDeque<Long>> calls = new HashMap<>();
   private final Map<String, Long> lastCall = new HashMap<>();
@@ -106,7 +103,7 @@ public final class ErcotSimulator implements Simulator {
   private volatile Duration rateWindow = RATE_WINDOW;
 
   private ErcotSimulator(LoopbackServer server, List<SettlementPoint> points, Instant now, Duration enforcedSpacing) {
-    this.server = server;
+    super(server);
     this.points = points;
     this.now = now;
     this.enforcedSpacing = enforcedSpacing == null ? Duration.ZERO : enforcedSpacing;
@@ -144,23 +141,6 @@ public final class ErcotSimulator implements Simulator {
       this.rateWindow = window;
     }
     return this;
-  }
-
-  @Override
-  public String baseUrl() {
-    return server.baseUrl();
-  }
-
-  @Override
-  public long requests() {
-    return server.requests();
-  }
-
-  /** The requests answered so far, in order, as {@code METHOD path?query}. */
-  public List<String> requestTargets() {
-    synchronized (seen) {
-      return List.copyOf(seen);
-    }
   }
 
   /** The simulator's "now": nothing is posted at or after it. */
@@ -206,14 +186,7 @@ public final class ErcotSimulator implements Simulator {
     return z;
   }
 
-  @Override
-  public void close() {
-    server.close();
-  }
-
   private void handle(HttpExchange ex) throws IOException {
-    String raw = ex.getRequestURI().getRawQuery();
-    seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + (raw == null ? "" : "?" + raw));
     try (ex) {
       try {
         route(ex);

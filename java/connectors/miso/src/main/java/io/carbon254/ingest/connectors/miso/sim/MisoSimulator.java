@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import io.carbon254.ingest.connectors.common.LoopbackServer;
-import io.carbon254.ingest.core.connector.Simulator;
+import io.carbon254.ingest.connectors.common.LoopbackSimulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,8 +21,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,7 +55,7 @@ import java.util.regex.Pattern;
  * bot challenge, no data on the Public API, failures of the next requests, the key, the page size,
  * the rate limit and the quota.
  */
-public final class MisoSimulator implements Simulator {
+public final class MisoSimulator extends LoopbackSimulator {
   /** The subscription key the Data Exchange accepts unless {@link #withKey} says otherwise. */
   public static final String DEFAULT_KEY = "demo-key-of-the-simulator";
   /** The eight trading hubs, served on every path. */
@@ -91,11 +89,9 @@ public final class MisoSimulator implements Simulator {
   private static final DateTimeFormatter AZURE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSS'Z'");
   private static final JsonFactory JSON = new JsonFactory();
 
-  private final LoopbackServer server;
   private final List<MisoNode> nodes;
   private final Instant now;
   private final Duration enforcedSpacing;
-  private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong blobRequests = new AtomicLong();
   private final ArrayDeque<Long> window = new ArrayDeque<>();
   private long lastExchangeNanos;
@@ -113,7 +109,7 @@ public final class MisoSimulator implements Simulator {
   private volatile boolean noData;
 
   private MisoSimulator(LoopbackServer server, List<MisoNode> nodes, Instant now, Duration enforcedSpacing) {
-    this.server = server;
+    super(server);
     this.nodes = nodes;
     this.now = now;
     this.enforcedSpacing = enforcedSpacing == null ? Duration.ZERO : enforcedSpacing;
@@ -197,23 +193,6 @@ public final class MisoSimulator implements Simulator {
     return this;
   }
 
-  @Override
-  public String baseUrl() {
-    return server.baseUrl();
-  }
-
-  @Override
-  public long requests() {
-    return server.requests();
-  }
-
-  /** The requests answered so far, in order, as {@code METHOD path?query} (no {@code ?} without a query). */
-  public List<String> requestTargets() {
-    synchronized (seen) {
-      return List.copyOf(seen);
-    }
-  }
-
   /** The simulator's "now": nothing at or after it exists. */
   public Instant publishedUntil() {
     return now;
@@ -224,16 +203,9 @@ public final class MisoSimulator implements Simulator {
     return nodes;
   }
 
-  @Override
-  public void close() {
-    server.close();
-  }
-
   // --- dispatch ----------------------------------------------------------------------------------
 
   private void handle(HttpExchange ex) throws IOException {
-    String raw = ex.getRequestURI().getRawQuery();
-    seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + (raw == null ? "" : "?" + raw));
     try (ex) {
       try {
         int failure = takeFailure();

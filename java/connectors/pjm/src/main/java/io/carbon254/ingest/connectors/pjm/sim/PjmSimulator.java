@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import io.carbon254.ingest.connectors.common.LoopbackServer;
-import io.carbon254.ingest.core.connector.Simulator;
+import io.carbon254.ingest.connectors.common.LoopbackSimulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * enforced, HTTP 429 with {@code Retry-After}. The verified five-minute feed lags the unverified one
  * by two days; nothing at or after {@code publishedUntil} exists.
  */
-public final class PjmSimulator implements Simulator {
+public final class PjmSimulator extends LoopbackSimulator {
   static final ZoneId EPT = ZoneId.of("America/New_York");
   static final DateTimeFormatter JSON_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
   static final DateTimeFormatter FILTER = DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm");
@@ -75,15 +75,13 @@ public final class PjmSimulator implements Simulator {
   static final List<String> FUELS = List.of("Coal", "Gas", "Hydro", "Multiple Fuels", "Nuclear", "Oil", "Other", "Other Renewables",
       "Solar", "Storage", "Wind");
 
-  private final LoopbackServer server;
   private final List<Node> nodes;
   private final Instant publishedUntil;
   private final Duration enforcedSpacing;
-  private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
   private long lastRequestNanos = Long.MIN_VALUE;
 
   private PjmSimulator(LoopbackServer server, List<Node> nodes, Instant publishedUntil, Duration enforcedSpacing) {
-    this.server = server;
+    super(server);
     this.nodes = nodes;
     this.publishedUntil = publishedUntil;
     this.enforcedSpacing = enforcedSpacing;
@@ -107,34 +105,11 @@ public final class PjmSimulator implements Simulator {
     return sim;
   }
 
-  @Override
-  public String baseUrl() {
-    return server.baseUrl();
-  }
-
-  @Override
-  public long requests() {
-    return server.requests();
-  }
-
-  /** The request targets (path and query) answered so far, in order. */
-  public List<String> requestTargets() {
-    synchronized (seen) {
-      return List.copyOf(seen);
-    }
-  }
-
   public List<Node> priceNodes() {
     return nodes;
   }
 
-  @Override
-  public void close() {
-    server.close();
-  }
-
   private void handle(HttpExchange ex) throws IOException {
-    seen.add(ex.getRequestURI().getRawPath() + "?" + ex.getRequestURI().getRawQuery());
     try (ex) {
       try {
         route(ex);
