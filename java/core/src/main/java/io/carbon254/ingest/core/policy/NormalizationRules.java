@@ -34,6 +34,7 @@ public final class NormalizationRules {
   private final Map<String, List<Rule>> rules;
   private final String defaultType;
   private final Map<String, Map<String, String>> fuels;
+  private final Map<String, Map<String, String>> typeMemo = new java.util.concurrent.ConcurrentHashMap<>();
 
   private NormalizationRules(Map<String, List<Rule>> rules, String defaultType, Map<String, Map<String, String>> fuels) {
     this.rules = rules;
@@ -123,7 +124,17 @@ public final class NormalizationRules {
     return t;
   }
 
+  /**
+   * The location type of {@code locationId}: the first matching rule, else the default. The type
+   * depends on the id only, so each id is matched once per process (a parser asks for every row).
+   */
   public String locationType(String market, String locationId) {
+    Map<String, String> known = typeMemo.computeIfAbsent(market, m -> new java.util.concurrent.ConcurrentHashMap<>());
+    String t = known.get(locationId);
+    return t != null ? t : known.computeIfAbsent(locationId, id -> match(market, id));
+  }
+
+  private String match(String market, String locationId) {
     for (Rule r : rules.getOrDefault(market, List.of())) {
       if (r.pattern().matcher(locationId).find()) {
         return r.type();

@@ -11,9 +11,7 @@ import io.carbon254.ingest.core.record.PriceRecord;
 import io.carbon254.ingest.core.record.Provenance;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * PRC_LMP / PRC_INTVL_LMP / PRC_RTPD_LMP CSV: long format, one row per component
@@ -26,7 +24,6 @@ public final class OasisPriceParser {
   private final NormalizationRules rules;
 
   private final SafeZip.Limits limits;
-  private final Map<String, String> locationTypes = new HashMap<>();
 
   public OasisPriceParser(OasisQuery query, NormalizationRules rules) {
     this(query, rules, SafeZip.Limits.defaults());
@@ -267,8 +264,7 @@ public final class OasisPriceParser {
     });
   }
 
-  /** The location type depends on the node only: one rules lookup (a regex scan) per node and process. */
   private String locationType(String node) {
-    return locationTypes.computeIfAbsent(node, n -> rules.locationType("caiso", n));
+    return rules.locationType("caiso", node);
   }
 }

@@ -69,7 +69,6 @@ final class ErcotCsvParser {
 
   private final ErcotReport report;
   private final NormalizationRules rules;
-  private final Map<String, String> locationTypes = new HashMap<>();
 
   ErcotCsvParser(ErcotReport report, NormalizationRules rules) {
     this.report = report;
@@ -334,6 +333,6 @@ final class ErcotCsvParser {
   }
 
   private String locationType(String id) {
-    return locationTypes.computeIfAbsent(id, i -> rules.locationType("ercot", i));
+    return rules.locationType("ercot", id);
   }
 }

@@ -337,6 +337,14 @@ class ErcotHttpTest {
     assertNull(r.getHeaders().get("Ocp-Apim-Subscription-Key"), r.getRequestLine());
   }
 
+  /** A started loopback server answering with {@code d}. */
+  static MockWebServer serve(RecordingDispatcher d) throws java.io.IOException {
+    MockWebServer server = new MockWebServer();
+    server.setDispatcher(d);
+    server.start();
+    return server;
+  }
+
   /** The four interval starts of {@link #HOUR}. */
   static List<Instant> quarters(IntervalKey k) {
     List<Instant> out = new ArrayList<>();
@@ -351,11 +359,9 @@ class ErcotHttpTest {
 
   @Test
   void theMisListThenOneDownloadPerChosenFileTheRetryInsteadOfTheFileItReplacesTheXmlTwinNotAndNoCredentialsSent() throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      FakeErcot ercot = new FakeErcot();
-      RecordingDispatcher d = new RecordingDispatcher(ercot);
-      server.setDispatcher(d);
-      server.start();
+    FakeErcot ercot = new FakeErcot();
+    RecordingDispatcher d = new RecordingDispatcher(ercot);
+    try (MockWebServer server = serve(d)) {
       List<Instant> q = quarters(HOUR);
       List<Doc> window = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
@@ -428,11 +434,9 @@ class ErcotHttpTest {
 
   @Test
   void aMisListLackingAnIntervalIsNotPublishedNamingItAndAnEmptyListToo() throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      FakeErcot ercot = new FakeErcot();
-      RecordingDispatcher d = new RecordingDispatcher(ercot);
-      server.setDispatcher(d);
-      server.start();
+    FakeErcot ercot = new FakeErcot();
+    RecordingDispatcher d = new RecordingDispatcher(ercot);
+    try (MockWebServer server = serve(d)) {
       List<Instant> q = quarters(HOUR);
       List<Doc> listed = new ArrayList<>();
       for (int i : new int[] {3, 1, 0}) { // 09:30-09:45 CST (15:30Z) has no file yet
@@ -470,11 +474,9 @@ class ErcotHttpTest {
 
   @Test
   void theApiPathPostsTheRopcTokenFirstSendsBothCredentialsReusesTheTokenAndRenewsItAfterExpiry() throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      FakeErcot ercot = new FakeErcot();
-      RecordingDispatcher d = new RecordingDispatcher(ercot);
-      server.setDispatcher(d);
-      server.start();
+    FakeErcot ercot = new FakeErcot();
+    RecordingDispatcher d = new RecordingDispatcher(ercot);
+    try (MockWebServer server = serve(d)) {
       Doc doc = scriptDay(ercot);
       MovableClock clock = new MovableClock(NOW);
       List<String> log = new CopyOnWriteArrayList<>();
@@ -578,11 +580,9 @@ class ErcotHttpTest {
 
   @Test
   void withoutThePasswordOrTheKeyTheApiTransportIsAUsageErrorNamingItBeforeAnyRequestButTheMisNeedsNone() throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      FakeErcot ercot = new FakeErcot();
-      RecordingDispatcher d = new RecordingDispatcher(ercot);
-      server.setDispatcher(d);
-      server.start();
+    FakeErcot ercot = new FakeErcot();
+    RecordingDispatcher d = new RecordingDispatcher(ercot);
+    try (MockWebServer server = serve(d)) {
       scriptDay(ercot);
       Map<String, String> noPassword = env(server, "api");
       noPassword.remove("ERCOT_PASSWORD");
@@ -752,11 +752,9 @@ class ErcotHttpTest {
 
   @Test
   void aThrottled429WithoutRetryAfterIsRetriedAndTheFetchSucceeds() throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      FakeErcot ercot = new FakeErcot();
-      RecordingDispatcher d = new RecordingDispatcher(ercot);
-      server.setDispatcher(d);
-      server.start();
+    FakeErcot ercot = new FakeErcot();
+    RecordingDispatcher d = new RecordingDispatcher(ercot);
+    try (MockWebServer server = serve(d)) {
       Doc doc = scriptDay(ercot);
       ercot.answerFirst(ARCHIVE + "np6-345-cd", json(429, "{\"error_key\":\"throttled\",\"error_message\":\"Too Many Requests\"}"));
       List<String> log = new CopyOnWriteArrayList<>();
@@ -775,11 +773,9 @@ class ErcotHttpTest {
 
   @Test
   void aPlannedBackfillOfEightHoursIsOneListingAndOneBulkDownload() throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      FakeErcot ercot = new FakeErcot();
-      RecordingDispatcher d = new RecordingDispatcher(ercot);
-      server.setDispatcher(d);
-      server.start();
+    FakeErcot ercot = new FakeErcot();
+    RecordingDispatcher d = new RecordingDispatcher(ercot);
+    try (MockWebServer server = serve(d)) {
       List<IntervalKey> keys = new ArrayList<>();
       for (int h = 0; h < 8; h++) {
         Instant s = HOUR.window().start().plus(Duration.ofHours(h));

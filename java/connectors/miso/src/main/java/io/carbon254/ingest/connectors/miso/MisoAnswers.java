@@ -41,7 +41,7 @@ final class MisoAnswers {
       }
       if (lower.contains("quota")) {
         throw new UpstreamUnavailableException("miso: " + r.url() + " answered HTTP 403: the Data Exchange's daily quota ("
-            + String.format(Locale.ROOT, "%,d", DAILY_QUOTA) + " calls per subscription and day) is used up ('" + message(body)
+            + String.format(Locale.ROOT, "%,d", DAILY_QUOTA) + " calls per subscription and day) is used up ('" + message(r.body())
             + "'); the scheduler retries after it is replenished");
       }
     };
@@ -61,16 +61,17 @@ final class MisoAnswers {
     }
   };
 
-  private static String message(String body) {
-    int at = body.indexOf("\"message\"");
-    if (at >= 0) {
-      int open = body.indexOf('"', body.indexOf(':', at) + 1);
-      int close = open < 0 ? -1 : body.indexOf('"', open + 1);
-      if (open >= 0 && close > open) {
-        return body.substring(open + 1, close);
+  /** The gateway's {@code message}, else the body's start. */
+  private static String message(byte[] body) {
+    try {
+      Optional<JsonNode> m = JsonStream.topLevel(body, "message");
+      if (m.isPresent() && m.get().isTextual()) {
+        return m.get().asText();
       }
+    } catch (IOException e) {
+      // not the gateway's JSON: quote the body
     }
-    String one = body.replaceAll("\\s+", " ").strip();
+    String one = new String(body, 0, Math.min(body.length, 240), StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
     return one.length() <= 120 ? one : one.substring(0, 120) + "…";
   }
 }

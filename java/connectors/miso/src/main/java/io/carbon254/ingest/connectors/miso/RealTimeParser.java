@@ -178,7 +178,7 @@ final class RealTimeParser {
     if (!loads.isArray()) {
       throw new IOException("no 'LoadInfo.FiveMinTotalLoad' array");
     }
-    Map<Instant, double[]> hours = new TreeMap<>();
+    Map<Instant, Hour> hours = new TreeMap<>();
     int i = 0;
     for (JsonNode e : loads) {
       i++;
@@ -204,7 +204,7 @@ final class RealTimeParser {
     if (!types.isArray()) {
       throw new IOException("no 'Fuel.Type' array");
     }
-    Map<String, Map<Instant, double[]>> byFuel = new TreeMap<>();
+    Map<String, Map<Instant, Hour>> byFuel = new TreeMap<>();
     int i = 0;
     for (JsonNode e : types) {
       i++;
@@ -218,18 +218,25 @@ final class RealTimeParser {
         start, start.plus(feed.resolution), mw, "MW", prov, null))));
   }
 
-  /** Adds a five-minute value to its hour: sum, count, and a bit per five-minute slot (a slot twice is an error). */
-  private static void add(Map<Instant, double[]> hours, Instant at, double v) {
-    Instant hour = at.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-    double[] h = hours.computeIfAbsent(hour, k -> new double[3]);
-    int slot = (int) (Duration.between(hour, at).toMinutes() / 5);
-    long bits = (long) h[2];
-    if ((bits & (1L << slot)) != 0) {
-      h[1] = -1e9; // a slot given twice: the hour is not usable
+  /** One hour's five-minute values: their sum, which slots are filled, and whether one came twice. */
+  private static final class Hour {
+    double sum;
+    long slots;
+    boolean twice;
+
+    int count() {
+      return Long.bitCount(slots);
     }
-    h[2] = bits | (1L << slot);
-    h[0] += v;
-    h[1] += 1;
+  }
+
+  /** Adds a five-minute value to its hour. */
+  private static void add(Map<Instant, Hour> hours, Instant at, double v) {
+    Instant start = at.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+    Hour h = hours.computeIfAbsent(start, k -> new Hour());
+    long slot = 1L << (Duration.between(start, at).toMinutes() / 5);
+    h.twice |= (h.slots & slot) != 0;
+    h.slots |= slot;
+    h.sum += v;
   }
 
   private interface HourSink {
@@ -237,15 +244,15 @@ final class RealTimeParser {
   }
 
   /** The mean of every hour whose twelve five-minute values are all present, inside the payload's window. */
-  private static void completeHours(RawPayload p, Map<Instant, double[]> hours, HourSink out) {
+  private static void completeHours(RawPayload p, Map<Instant, Hour> hours, HourSink out) {
     IntervalWindow w = p.key().window();
-    for (Map.Entry<Instant, double[]> e : hours.entrySet()) {
-      double[] h = e.getValue();
-      if (h[1] < 0) {
+    for (Map.Entry<Instant, Hour> e : hours.entrySet()) {
+      Hour h = e.getValue();
+      if (h.twice) {
         throw new PayloadRejectedException(p.payloadId(), "a five-minute interval of the hour from " + e.getKey() + " appears twice");
       }
-      if (h[1] == PER_HOUR && w.contains(e.getKey())) {
-        out.accept(e.getKey(), Math.round(h[0] / PER_HOUR * 10) / 10.0);
+      if (h.count() == PER_HOUR && w.contains(e.getKey())) {
+        out.accept(e.getKey(), Math.round(h.sum / PER_HOUR * 10) / 10.0);
       }
     }
   }

@@ -180,8 +180,13 @@ final class DataExchange {
     };
   }
 
-  /** {@code demand/actual}: 24 hourly rows, each the mean of the hour's five-minute loads to one decimal. */
-  private static Rows demand(LocalDate day) {
+  /** One hourly row's own fields, after its {@code timeInterval} and {@code region}. */
+  private interface HourRow {
+    void write(JsonGenerator g, int he, Instant start) throws IOException;
+  }
+
+  /** The 24 hourly MISO-wide rows of {@code day}: {@code timeInterval}, {@code region}, then {@code row}'s fields. */
+  private static Rows hourly(LocalDate day, HourRow row) {
     return new Rows() {
       @Override
       public long total() {
@@ -195,51 +200,44 @@ final class DataExchange {
         g.writeStartObject();
         timeInterval(g, "hourly", start, start.plus(Formats.HOUR), Integer.toString(he));
         g.writeStringField("region", "MISO");
-        g.writeNullField("localResourceZone");
-        g.writeFieldName("load");
-        g.writeNumber(Formats.oneDecimal(Formats.meanTenths(PublicApi.hourlyLoadSum(day, he), Formats.INTERVALS_PER_HOUR)));
+        row.write(g, he, start);
         g.writeEndObject();
       }
     };
   }
 
+  /** {@code demand/actual}: 24 hourly rows, each the mean of the hour's five-minute loads to one decimal. */
+  private static Rows demand(LocalDate day) {
+    return hourly(day, (g, he, start) -> {
+      g.writeNullField("localResourceZone");
+      g.writeFieldName("load");
+      g.writeNumber(Formats.oneDecimal(Formats.meanTenths(PublicApi.hourlyLoadSum(day, he), Formats.INTERVALS_PER_HOUR)));
+    });
+  }
+
   /** {@code generation/fuel-type}: 24 hourly rows of the hour's mean generation by fuel to one decimal, and their sum. */
   private static Rows fuel(LocalDate day) {
-    return new Rows() {
-      @Override
-      public long total() {
-        return Formats.HOURS_PER_DAY;
-      }
-
-      @Override
-      public void write(JsonGenerator g, long index) throws IOException {
-        int he = (int) index + 1;
-        Instant start = Formats.dayStart(day).plus(Formats.HOUR.multipliedBy(index));
-        long[] sums = new long[GridShape.CATEGORIES.size()];
-        for (int i = 0; i < Formats.INTERVALS_PER_HOUR; i++) {
-          long[] mw = GridShape.fuel(start.plusSeconds(300L * i));
-          for (int c = 0; c < sums.length; c++) {
-            sums[c] += mw[c];
-          }
+    return hourly(day, (g, he, start) -> {
+      long[] sums = new long[GridShape.CATEGORIES.size()];
+      for (int i = 0; i < Formats.INTERVALS_PER_HOUR; i++) {
+        long[] mw = GridShape.fuel(start.plusSeconds(300L * i));
+        for (int c = 0; c < sums.length; c++) {
+          sums[c] += mw[c];
         }
-        g.writeStartObject();
-        timeInterval(g, "hourly", start, start.plus(Formats.HOUR), Integer.toString(he));
-        g.writeStringField("region", "MISO");
-        g.writeObjectFieldStart("fuelTypes");
-        long total = 0;
-        for (int c : GridShape.EXCHANGE_ORDER) {
-          long tenths = Formats.meanTenths(sums[c], Formats.INTERVALS_PER_HOUR);
-          total += tenths;
-          g.writeFieldName(GridShape.EXCHANGE_NAMES.get(c));
-          g.writeNumber(Formats.oneDecimal(tenths));
-        }
-        g.writeEndObject();
-        g.writeFieldName("totalMw");
-        g.writeNumber(Formats.oneDecimal(total));
-        g.writeStringField("interval", Integer.toString(he));
-        g.writeEndObject();
       }
-    };
+      g.writeObjectFieldStart("fuelTypes");
+      long total = 0;
+      for (int c : GridShape.EXCHANGE_ORDER) {
+        long tenths = Formats.meanTenths(sums[c], Formats.INTERVALS_PER_HOUR);
+        total += tenths;
+        g.writeFieldName(GridShape.EXCHANGE_NAMES.get(c));
+        g.writeNumber(Formats.oneDecimal(tenths));
+      }
+      g.writeEndObject();
+      g.writeFieldName("totalMw");
+      g.writeNumber(Formats.oneDecimal(total));
+      g.writeStringField("interval", Integer.toString(he));
+    });
   }
 
   /** One page: rows {@code [(pageNumber − 1) · pageSize, pageNumber · pageSize)} and the {@code page} object. */
