@@ -2,8 +2,9 @@
 # loopback, and the suites that need them. See docs/production-sinks.md.
 INFRA_SH := $(ROOT)/scripts/infra/infra.sh
 LOCAL_CLICKHOUSE_DSN := clickhouse://127.0.0.1:8123/ingest
+OBSERVABILITY := pushgateway alertmanager prometheus
 
-TEST_TARGETS += test-it
+TEST_TARGETS += test-it test-observability
 
 .PHONY: infra-up infra-down infra-status test-it ddl-check pipeline-apply-ddl validate-schemas
 
@@ -30,3 +31,17 @@ pipeline-apply-ddl: ## Apply the ddl/ migrations to CLICKHOUSE_DSN (default: the
 validate-schemas: ## Check events/avro against released versions (and the registry if SCHEMA_REGISTRY_URL is set)
 	@test -f $(JAR) || $(MAKE) --no-print-directory build
 	@$(INGEST) schemas validate
+
+.PHONY: observability-up observability-status observability-down test-observability
+
+observability-up: ## Start Pushgateway :9091, Alertmanager :9093, Prometheus :9090 on loopback from Debian's packages (idempotent; data and logs in .infra/)
+	@$(INFRA_SH) up $(OBSERVABILITY)
+
+observability-status: ## Which observability servers are up ("<server>: up|down" each; never a make error)
+	@$(INFRA_SH) status $(OBSERVABILITY) || true
+
+observability-down: ## Stop the servers observability-up started
+	@$(INFRA_SH) down $(OBSERVABILITY)
+
+test-observability: ## The observability stack on the real servers: promtool/amtool on configs/prometheus, a push reaches Prometheus with its grouping labels
+	@$(ROOT)/scripts/infra/test-observability.sh

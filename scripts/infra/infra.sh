@@ -8,15 +8,20 @@
 #
 # Services and their fixed ports (configs/environments/local/env.example points the CLI at them):
 #   clickhouse  HTTP 127.0.0.1:8123, native 127.0.0.1:9000  (Debian clickhouse-server, apt-installed if missing)
-#   kafka       127.0.0.1:9092 (controller 9093)             (KRaft broker from Maven Central jars)
+#   kafka       127.0.0.1:9092 (controller 29093)            (KRaft broker from Maven Central jars)
 #   redis       127.0.0.1:6379                               (Debian redis-server, apt-installed if missing)
 #   registry    http://127.0.0.1:8081                        (schema registry stand-in from the test tree)
+# Observability (`make observability-up`; not part of the default set):
+#   pushgateway   http://127.0.0.1:9091   (Debian prometheus-pushgateway; the task runs push here)
+#   alertmanager  http://127.0.0.1:9093   (Debian prometheus-alertmanager, configs/prometheus/alertmanager.yml)
+#   prometheus    http://127.0.0.1:9090   (Debian prometheus, configs/prometheus/prometheus.yml + observability/alerts)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/scripts/infra"
 STATE="${INFRA_DIR:-$ROOT/.infra}"
 ALL=(clickhouse redis kafka registry)
+OBSERVABILITY=(pushgateway alertmanager prometheus)
 JAVA_HOME_21=$("$ROOT/scripts/find-jdk.sh")
 JAVA="$JAVA_HOME_21/bin/java"
 MVN=(env "JAVA_HOME=$JAVA_HOME_21" mvn -B -q)
@@ -198,13 +203,55 @@ registry_up() {
 registry_down() { stop_pid registry "$STATE/registry/registry.pid"; }
 registry_status() { alive "$STATE/registry/registry.pid" && curl -fs http://127.0.0.1:8081/subjects -o /dev/null; }
 
+# ---------------------------------------------------------------- observability (Debian packages)
+# Each listens on loopback only, keeps its data under .infra/<name>, logs to .infra/<name>/<name>.log.
+obs_up() { # name port readiness-path package binary args...
+  local name=$1 port=$2 ready=$3 pkg=$4 bin=$5; shift 5
+  local d="$STATE/$name" pf="$STATE/$name/$name.pid"
+  if alive "$pf" && curl -fs "http://127.0.0.1:$port$ready" -o /dev/null; then
+    log "$name already up (http://127.0.0.1:$port)"; return 0
+  fi
+  if port_open 127.0.0.1 "$port"; then
+    die "port $port is taken by a process this script did not start; stop it or free the port"
+  fi
+  apt_install "$bin" "$pkg"
+  mkdir -p "$d/data"
+  : > "$d/$name.log"
+  spawn "$d" "$pf" "$d/$name.log" "$bin" "$@"
+  if ! wait_for "$name" 30 curl -fs "http://127.0.0.1:$port$ready" -o /dev/null; then
+    tail -20 "$d/$name.log" >&2 || true
+    die "$name did not answer on 127.0.0.1:$port within 30 s (log: $d/$name.log)"
+  fi
+  log "$name up: http://127.0.0.1:$port"
+}
+pushgateway_up() {
+  obs_up pushgateway 9091 /-/ready prometheus-pushgateway prometheus-pushgateway \
+    --web.listen-address=127.0.0.1:9091 --persistence.file="$STATE/pushgateway/data/metrics.store" --persistence.interval=30s
+}
+pushgateway_down() { stop_pid pushgateway "$STATE/pushgateway/pushgateway.pid"; }
+pushgateway_status() { alive "$STATE/pushgateway/pushgateway.pid" && curl -fs http://127.0.0.1:9091/-/ready -o /dev/null; }
+alertmanager_up() {
+  obs_up alertmanager 9093 /-/ready prometheus-alertmanager prometheus-alertmanager \
+    --config.file="$ROOT/configs/prometheus/alertmanager.yml" --storage.path="$STATE/alertmanager/data" \
+    --web.listen-address=127.0.0.1:9093 --cluster.listen-address=
+}
+alertmanager_down() { stop_pid alertmanager "$STATE/alertmanager/alertmanager.pid"; }
+alertmanager_status() { alive "$STATE/alertmanager/alertmanager.pid" && curl -fs http://127.0.0.1:9093/-/ready -o /dev/null; }
+prometheus_up() {
+  obs_up prometheus 9090 /-/ready prometheus prometheus \
+    --config.file="$ROOT/configs/prometheus/prometheus.yml" --storage.tsdb.path="$STATE/prometheus/data" \
+    --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle
+}
+prometheus_down() { stop_pid prometheus "$STATE/prometheus/prometheus.pid"; }
+prometheus_status() { alive "$STATE/prometheus/prometheus.pid" && curl -fs http://127.0.0.1:9090/-/ready -o /dev/null; }
+
 # ---------------------------------------------------------------- main
 cmd=${1:-}
 shift || true
 services=("$@")
 [ ${#services[@]} -gt 0 ] || services=("${ALL[@]}")
 for s in "${services[@]}"; do
-  case " ${ALL[*]} " in *" $s "*) ;; *) die "unknown service '$s' (${ALL[*]})" ;; esac
+  case " ${ALL[*]} ${OBSERVABILITY[*]} " in *" $s "*) ;; *) die "unknown service '$s' (${ALL[*]} ${OBSERVABILITY[*]})" ;; esac
 done
 mkdir -p "$STATE"
 case "$cmd" in
@@ -224,6 +271,6 @@ case "$cmd" in
     exit $rc
     ;;
   *)
-    die "usage: $0 up|down|status [${ALL[*]}]"
+    die "usage: $0 up|down|status [${ALL[*]} ${OBSERVABILITY[*]}]"
     ;;
 esac
