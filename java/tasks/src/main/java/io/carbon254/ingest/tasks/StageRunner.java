@@ -17,9 +17,7 @@ import io.carbon254.ingest.core.pipeline.StageResult;
 import io.carbon254.ingest.core.policy.Taxonomy;
 import io.carbon254.ingest.core.sink.RunRecord;
 import io.carbon254.ingest.core.sink.Stage;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.carbon254.ingest.core.Telemetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,8 +83,10 @@ final class StageRunner {
     private Sinks sinks;
     private boolean releaseBeforeFetch;
     private boolean sinksLogged;
-    /** The session's metrics (INGEST_METRICS_FILE): a backfill's file sums its windows. */
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The session's metrics (INGEST_METRICS_FILE: a backfill's file sums its windows) and each key's (pushed). */
+    private final RunMetrics metrics;
+    private final Tracing tracing;
+    private final Telemetry telemetry;
     /** The log of the key being run: retry notices of the shared connector go there. */
     private volatile JsonLog current;
 
@@ -95,6 +95,9 @@ final class StageRunner {
       this.market = requireNonNull(market, "market is null");
       this.datasetId = requireNonNull(datasetId, "datasetId is null");
       this.oneShot = oneShot;
+      this.metrics = new RunMetrics(market, datasetId);
+      this.tracing = Tracing.forMarket(config, market);
+      this.telemetry = Tracing.both(metrics, tracing);
     }
 
     /**
@@ -137,7 +140,7 @@ final class StageRunner {
 
     private void dataset() {
       if (dataset == null) {
-        MarketConnector c = connector(market, this::retryNotice);
+        MarketConnector c = connector(market, this::retryNotice).telemetry(telemetry);
         spec().checkConnector(market, c.datasetKinds());
         dataset = c.dataset(datasetId, new ConnectorContext(spec, config, Clock.systemUTC()));
       }
@@ -151,7 +154,9 @@ final class StageRunner {
       }
       Sinks s = sinks();
       if (!sinksLogged) {
-        log.info("sinks", Map.of("warehouse", s.warehouse.describe(), "events", s.events.describe(), "cache", s.cache.describe()));
+        log.info("sinks", Map.of("warehouse", s.warehouse.describe(), "events", s.events.describe(), "cache", s.cache.describe(),
+            "metrics", config.get("PUSHGATEWAY_URL").map(u -> "pushgateway " + u).orElse("none (PUSHGATEWAY_URL unset)"),
+            "traces", tracing.describe()));
         sinksLogged = true;
       }
     }
@@ -170,6 +175,10 @@ final class StageRunner {
           "interval_start", key.window().start().toString(), "interval_end", key.window().end().toString(),
           "env", config.environment()));
       current = log;
+      metrics.startRun();
+      Telemetry.Span runSpan = tracing.runSpan("ingest " + String.join(",", stages.stream().map(Stage::id).toList()), Map.of(
+          "ingest.run_id", runId, "ingest.market", key.market(), "ingest.dataset", key.dataset(),
+          "ingest.interval_start", key.window().start().toString(), "ingest.interval_end", key.window().end().toString()));
       List<Map<String, Object>> summaries = new ArrayList<>();
       int exit = ExitCodes.OK;
       long[] rows = {0};
@@ -179,6 +188,7 @@ final class StageRunner {
           setUp(key, log);
           Pipeline pipeline = new Pipeline(key, dataset, sinks.warehouse, sinks.events, sinks.cache, taxonomy,
               spec.timezone().getId(), runId, Clock.systemUTC(), log)
+              .telemetry(telemetry)
               .aheadInOnePass(stages.containsAll(List.of(Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD)));
           Duration lockWaitBefore = sinks.warehouse.lockWait();
           timing.setupDone();
@@ -190,7 +200,7 @@ final class StageRunner {
               long t0 = System.nanoTime();
               Duration opened = sinks.warehouse.openTime();
               try {
-                StageResult r = runStage(pipeline, stage, sinks, key, runId, log, metrics, summaries);
+                StageResult r = runStage(pipeline, stage, sinks, key, runId, log, metrics, tracing, summaries);
                 if (stage == Stage.LOAD) {
                   rows[0] = r.rowsOut();
                 }
@@ -215,6 +225,7 @@ final class StageRunner {
         f.put("exit_code", ExitCodes.BUG);
         f.put("error", e.getCause().toString());
         f.put("at", frames(e.getCause()));
+        runSpan.failed(e.getCause());
         log.error(e.getMessage(), f);
         if (ErrorLine.onTerminal()) {
           System.err.println("ingest: error: " + ErrorLine.oneLine(e.getMessage()));
@@ -230,6 +241,7 @@ final class StageRunner {
         if (e.exitCode() == ExitCodes.NOT_PUBLISHED) {
           log.warn(e.getMessage(), f);
         } else {
+          runSpan.failed(e);
           log.error(e.getMessage(), f);
         }
         ErrorLine.print(e);
@@ -244,22 +256,40 @@ final class StageRunner {
         f.put("outcome", e instanceof OutOfMemoryError ? "out_of_memory" : "bug");
         f.put("exit_code", ExitCodes.BUG);
         f.put("at", frames(e));
+        runSpan.failed(e);
         log.error(msg, f);
       } finally {
         writeSummary(config, key, runId, exit, summaries, log);
         config.get("INGEST_METRICS_FILE").ifPresent(p -> {
           try {
-            Files.writeString(Path.of(p), metrics.scrape());
+            Files.writeString(Path.of(p), metrics.sessionScrape());
           } catch (IOException e) {
             log.warn("cannot write metrics file " + p + ": " + e.getMessage());
           }
         });
+        push(log);
         timing.closed();
         Map<String, Object> t = timing.fields();
         log.info("timing", t);
         System.out.println(Timing.human(t));
+        runSpan.close();
+        tracing.flush();
       }
       return new Outcome(exit, exit == ExitCodes.OK ? rows[0] : 0);
+    }
+
+    /** Pushes the key's metrics to PUSHGATEWAY_URL when it is set; a push that fails is a warning, never the run's outcome. */
+    private void push(JsonLog log) {
+      config.get("PUSHGATEWAY_URL").map(String::strip).filter(u -> !u.isEmpty()).ifPresent(url -> {
+        try {
+          new Pushgateway(url).push(market, datasetId, metrics.runScrape());
+        } catch (IOException | RuntimeException e) {
+          log.warn("cannot push the run's metrics to " + url + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          log.warn("interrupted while pushing the run's metrics to " + url);
+        }
+      });
     }
 
     /** After a failure the run's own error is the one reported (as a try-with-resources would): a failing close is dropped then. */
@@ -288,16 +318,29 @@ final class StageRunner {
   }
 
   private static StageResult runStage(Pipeline pipeline, Stage stage, Sinks sinks, IntervalKey key, String runId, JsonLog log,
-      PrometheusMeterRegistry metrics, List<Map<String, Object>> summaries) {
+      RunMetrics metrics, Tracing tracing, List<Map<String, Object>> summaries) {
     JsonLog slog = log.with("stage", stage.id());
     Instant started = Instant.now();
+    metrics.stage(stage.id());
+    Telemetry.Span span = tracing.span(stage.id()).attribute("ingest.stage", stage.id());
     slog.info("stage started");
-    Timer.Sample sample = Timer.start(metrics);
-    try {
-      StageResult r = pipeline.run(stage);
+    long t0 = System.nanoTime();
+    try (span) {
+      StageResult r;
+      try {
+        r = pipeline.run(stage);
+      } catch (RuntimeException | Error e) {
+        if (!(e instanceof io.carbon254.ingest.core.NotPublishedException)) {
+          span.failed(e);
+        }
+        throw e;
+      }
       Instant finished = Instant.now();
-      sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", "ok"));
-      metrics.counter("ingest_rows_total", "market", key.market(), "dataset", key.dataset(), "stage", stage.id()).increment(r.rowsOut());
+      metrics.stageEnded(stage.id(), "ok", ExitCodes.OK, Duration.ofNanos(System.nanoTime() - t0), r.rowsIn(), r.rowsOut());
+      if (stage == Stage.FETCH && r.details().get("bytes") instanceof Number b) {
+        metrics.fetched(r.rowsOut(), b.longValue());
+      }
+      span.attribute("ingest.rows_in", r.rowsIn()).attribute("ingest.rows_out", r.rowsOut());
       sinks.warehouse.recordRun(new RunRecord(runId, stage, key, "ok", 0, r.rowsIn(), r.rowsOut(), r.events(), started, finished, r.summary()));
       Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("status", "ok");
@@ -317,7 +360,7 @@ final class StageRunner {
       return r;
     } catch (IngestException e) {
       Instant finished = Instant.now();
-      sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", e.outcome()));
+      metrics.stageEnded(stage.id(), e.outcome(), e.exitCode(), Duration.ofNanos(System.nanoTime() - t0), 0, 0);
       try {
         // A stage that failed before the warehouse was first used (an upstream failure in fetch) opens it here.
         sinks.warehouse.recordRun(new RunRecord(runId, stage, key, e.outcome(), e.exitCode(), 0, 0, 0, started, finished, e.getMessage()));
@@ -340,7 +383,7 @@ final class StageRunner {
               + " MiB): raise -Xmx in INGEST_JAVA_OPTS or the pod's memory; exit 1"
           : key + " " + stage.id() + ": unexpected failure (a bug): " + e + "; exit 1";
       try {
-        sample.stop(metrics.timer("ingest_stage_seconds", "market", key.market(), "dataset", key.dataset(), "stage", stage.id(), "status", outcome));
+        metrics.stageEnded(stage.id(), outcome, ExitCodes.BUG, Duration.ofNanos(System.nanoTime() - t0), 0, 0);
         sinks.warehouse.recordRun(new RunRecord(runId, stage, key, outcome, ExitCodes.BUG, 0, 0, 0, started, finished, msg));
       } catch (RuntimeException | Error recordFailed) {
         slog.warn("cannot record the failed stage in ingest_runs: " + recordFailed);

@@ -24,6 +24,11 @@ public interface MarketConnector {
     return this;
   }
 
+  /** Where the connector's HTTP attempts, retries and request spans are reported (the run's metrics and traces). */
+  default MarketConnector telemetry(io.carbon254.ingest.core.Telemetry telemetry) {
+    return this;
+  }
+
   /** A real-format stand-in for the market's API on loopback ({@code ingest simulate}). */
   default Simulator simulator(SimulatorOptions options) {
     throw new UnsupportedOperationException("no simulator for " + market());

@@ -6,6 +6,7 @@ import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.NotPublishedException;
 import io.carbon254.ingest.core.PayloadRejectedException;
 import io.carbon254.ingest.core.QualityGateException;
+import io.carbon254.ingest.core.Telemetry;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.PayloadHead;
@@ -22,6 +23,8 @@ import io.carbon254.ingest.core.sink.QualityResult;
 import io.carbon254.ingest.core.sink.Stage;
 import io.carbon254.ingest.core.sink.Warehouse;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,6 +47,7 @@ public final class Pipeline {
   private final String runId;
   private final Clock clock;
   private final TaskLog log;
+  private Telemetry telemetry = Telemetry.NONE;
 
   public Pipeline(IntervalKey key, Dataset dataset, Warehouse warehouse, EventSink events, CacheWarmer cache,
       Taxonomy taxonomy, String timezone, String runId, Clock clock, TaskLog log) {
@@ -57,6 +61,31 @@ public final class Pipeline {
     this.runId = requireNonNull(runId, "runId is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.log = requireNonNull(log, "log is null");
+  }
+
+  /** Where the steps' spans, the HTTP attempts, the quality verdicts and the loads are reported (default: nowhere). */
+  public Pipeline telemetry(Telemetry telemetry) {
+    this.telemetry = requireNonNull(telemetry, "telemetry is null");
+    return this;
+  }
+
+  /** Runs {@code body} as the step {@code span} (closed when it ends; marked failed when it throws). */
+  private static <T> T step(Telemetry.Span span, java.util.function.Supplier<T> body) {
+    try (span) {
+      try {
+        return body.get();
+      } catch (RuntimeException | Error e) {
+        span.failed(e);
+        throw e;
+      }
+    }
+  }
+
+  private static void step(Telemetry.Span span, Runnable body) {
+    step(span, () -> {
+      body.run();
+      return null;
+    });
   }
 
   public StageResult run(Stage stage) {
@@ -83,7 +112,8 @@ public final class Pipeline {
     try (PayloadSpool spool = PayloadSpool.open()) {
       dataset.fetch(key, spool::add);
       List<PayloadHead> heads = spool.heads();
-      List<java.time.Instant> at = warehouse.putBronze(heads, spool::body);
+      List<java.time.Instant> at = step(telemetry.span("warehouse.write").attribute("table", "bronze_payloads")
+          .attribute("payloads", heads.size()), () -> warehouse.putBronze(heads, spool::body));
       for (int i = 0; i < heads.size(); i++) {
         stored.add(heads.get(i).withFetchedAt(at.get(i)));
       }
@@ -91,7 +121,7 @@ public final class Pipeline {
     }
     String topic = EventFactory.topic(Stage.FETCH, key);
     List<Event> ev = stored.stream().map(p -> EventFactory.payloadFetched(topic, p, headers())).toList();
-    events.publish(topic, key, ev);
+    step(telemetry.span("events.publish").attribute("topic", topic).attribute("events", ev.size()), () -> events.publish(topic, key, ev));
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("payloads", stored.stream().map(PayloadHead::payloadId).toList());
     d.put("bytes", bytes);
@@ -124,8 +154,9 @@ public final class Pipeline {
     Batches(Warehouse.StagingWriter staging, EventSink.EventWriter ev, String topic) {
       Map<String, String> h = headers();
       this.work = batch -> () -> {
-        staging.write(batch);
-        ev.appendRecords(topic, batch, h);
+        step(telemetry.span("warehouse.write").attribute("table", dataset.kind().stagingTable()).attribute("rows", batch.size()), () -> staging.write(batch));
+        step(telemetry.span("events.publish").attribute("topic", topic).attribute("events", batch.size()),
+            () -> ev.appendRecords(topic, batch, h));
       };
     }
 
@@ -147,7 +178,7 @@ public final class Pipeline {
       }
       List<CanonicalRecord> batch = rows;
       rows = new ArrayList<>(BATCH);
-      Runnable task = work.apply(batch);
+      Runnable task = telemetry.propagate(work.apply(batch));
       await();
       inFlight = writer.submit(task);
       written += batch.size();
@@ -223,7 +254,7 @@ public final class Pipeline {
     String enrichTopic = EventFactory.topic(Stage.ENRICH, key);
     Enricher enricher = ahead ? new Enricher() : null;
     QualityGate.Checks loadGate = ahead ? QualityGate.start(key) : null;
-    java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+    Map<String, Instant> sources = new LinkedHashMap<>();
     try (Warehouse.StagingWriter staging = warehouse.openStaging(ahead ? Stage.ENRICH : Stage.NORMALIZE, key, kind);
         EventSink.EventWriter ev = events.open(topic, key);
         EventSink.EventWriter enrichedEv = ahead ? events.open(enrichTopic, key) : null;
@@ -234,20 +265,23 @@ public final class Pipeline {
           for (CanonicalRecord r : batch) {
             CanonicalRecord e = enricher.apply(r);
             loadGate.add(e);
-            sources.add(sourceOf(e));
+            sources.putIfAbsent(sourceOf(e), fetchedAtOf(e));
             enriched.add(e);
           }
           Map<String, String> h = headers();
           return () -> {
-            ev.appendRecords(topic, batch, h);
-            staging.write(enriched);
-            enrichedEv.appendRecords(enrichTopic, enriched, h);
+            step(telemetry.span("events.publish").attribute("topic", topic).attribute("events", batch.size()),
+                () -> ev.appendRecords(topic, batch, h));
+            step(telemetry.span("warehouse.write").attribute("table", kind.stagingTable()).attribute("rows", enriched.size()),
+                () -> staging.write(enriched));
+            step(telemetry.span("events.publish").attribute("topic", enrichTopic).attribute("events", enriched.size()),
+                () -> enrichedEv.appendRecords(enrichTopic, enriched, h));
           };
         }) : new Batches(staging, ev, topic)) {
       for (int i = 0; i < payloads.size(); i++) {
         RawPayload p = warehouse.withBody(payloads.get(i));
         int index = i;
-        dataset.parse(p, r -> {
+        step(telemetry.span("parse").attribute("payload.id", p.payloadId()), () -> dataset.parse(p, r -> {
           parsed[0]++;
           Warehouse.checkStagingKey(key, r); // before the row is written anywhere
           if (!key.window().contains(r.intervalStart())) {
@@ -267,7 +301,7 @@ public final class Pipeline {
           } else if (prev != NaturalKeys.SAME) {
             throw new PayloadRejectedException(p.payloadId(), r.naturalKey() + " differs from the same key in " + payloads.get(prev).payloadId());
           }
-        });
+        }));
       }
       if (outside[0] > 0) {
         out.close(); // no write in flight
@@ -281,10 +315,10 @@ public final class Pipeline {
             + payloads.size() + " payload(s), 0 rows); not published yet, exit 99");
       }
       out.finish();
-      staging.commit();
-      ev.commit();
+      step(telemetry.span("warehouse.commit").attribute("table", kind.stagingTable()), staging::commit);
+      step(telemetry.span("events.commit").attribute("topic", topic), ev::commit);
       if (ahead) {
-        enrichedEv.commit();
+        step(telemetry.span("events.commit").attribute("topic", enrichTopic), enrichedEv::commit);
         // the normalized rows went straight on to enrich: no normalize staging of this key stays
         // behind (an older run's would be stale); enrich and load run alone need a normalize again
         try (Warehouse.StagingWriter none = warehouse.openStaging(Stage.NORMALIZE, key, kind)) {
@@ -317,7 +351,7 @@ public final class Pipeline {
   }
 
   /** What the one-pass normalize left for enrich and load. */
-  private record Prepared(Enricher enricher, QualityGate.Checks gate, java.util.Set<String> sources) {}
+  private record Prepared(Enricher enricher, QualityGate.Checks gate, Map<String, Instant> sources) {}
 
   /** Enrich's per-row work: the taxonomy entry once per subject, the counts enrich reports. */
   private final class Enricher {
@@ -352,7 +386,8 @@ public final class Pipeline {
   /** Records the gate's verdict on every parsed row in quality_results, then rejects the first payload with rows outside. */
   private void rejectOutside(QualityGate.Checks gate, long outside, String example, java.util.Set<String> payloadIds, long parsed) {
     List<QualityResult> results = gate.results(runId, clock.instant());
-    warehouse.writeQualityResults(key, results);
+    step(telemetry.span("warehouse.write").attribute("table", "quality_results"), () -> warehouse.writeQualityResults(key, results));
+    telemetry.qualityChecked(results);
     for (QualityResult r : results) {
       if (!r.passed()) {
         log.warn("quality check " + r.check() + " failed (" + r.severity() + ")",
@@ -391,8 +426,8 @@ public final class Pipeline {
         throw new UsageException(key + ": no normalized rows for this interval; run `ingest normalize` first" + prunedHint());
       }
       out.finish();
-      staging.commit();
-      ev.commit();
+      step(telemetry.span("warehouse.commit").attribute("table", kind.stagingTable()), staging::commit);
+      step(telemetry.span("events.commit").attribute("topic", topic), ev::commit);
     }
     return enricher.result();
   }
@@ -405,20 +440,20 @@ public final class Pipeline {
   public StageResult load() {
     RecordKind kind = dataset.kind();
     QualityGate.Checks gate;
-    java.util.Set<String> sources;
+    Map<String, Instant> sources;
     if (prepared != null) { // gated in normalize's pass (aheadInOnePass): no staging scan
       gate = prepared.gate();
       sources = prepared.sources();
       prepared = null;
     } else {
       QualityGate.Checks g = QualityGate.start(key);
-      java.util.Set<String> src = new java.util.LinkedHashSet<>();
-      warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> {
+      Map<String, Instant> src = new LinkedHashMap<>();
+      step(telemetry.span("warehouse.read").attribute("table", kind.stagingTable()), () -> warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> {
         for (CanonicalRecord r : batch) {
           g.add(r);
-          src.add(sourceOf(r));
+          src.putIfAbsent(sourceOf(r), fetchedAtOf(r));
         }
-      });
+      }));
       gate = g;
       sources = src;
     }
@@ -427,7 +462,8 @@ public final class Pipeline {
       throw new UsageException(key + ": no enriched rows for this interval; run `ingest enrich` first" + prunedHint());
     }
     List<QualityResult> results = gate.results(runId, clock.instant());
-    warehouse.writeQualityResults(key, results);
+    step(telemetry.span("warehouse.write").attribute("table", "quality_results"), () -> warehouse.writeQualityResults(key, results));
+    telemetry.qualityChecked(results);
     List<QualityResult> failed = results.stream().filter(r -> !r.passed()).toList();
     for (QualityResult r : failed) {
       log.warn("quality check " + r.check() + " failed (" + r.severity() + ")",
@@ -437,15 +473,18 @@ public final class Pipeline {
     if (!errors.isEmpty()) {
       throw new QualityGateException(key + ": quality gate failed, " + kind.silverTable() + " untouched: "
           + errors.stream().map(r -> r.check() + " (" + r.details() + ")").collect(Collectors.joining("; "))
-          + "; payloads " + List.copyOf(sources));
+          + "; payloads " + List.copyOf(sources.keySet()));
     }
-    long written = warehouse.upsertSilverFromStaging(key, kind, BATCH);
+    long written = step(telemetry.span("warehouse.upsert").attribute("table", kind.silverTable()).attribute("rows", n),
+        () -> warehouse.upsertSilverFromStaging(key, kind, BATCH));
+    Instant upserted = clock.instant();
+    telemetry.loaded(key.window().end(), sources.values().stream().map(f -> Duration.between(f, upserted)).toList());
     long[] cached = {0};
     if (cache != CacheWarmer.NONE) {
-      warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> cached[0] += cache.warm(batch));
+      step(telemetry.span("cache.warm"), () -> warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> cached[0] += cache.warm(batch)));
     }
     // Silver holds the rows now: the interval's staging (both stages) was only the hand-off.
-    warehouse.pruneStaging(key, kind);
+    step(telemetry.span("warehouse.prune").attribute("table", kind.stagingTable()), () -> warehouse.pruneStaging(key, kind));
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("checks_passed", results.size() - failed.size());
     d.put("checks_warned", failed.size());
@@ -466,6 +505,14 @@ public final class Pipeline {
       // only a hint
     }
     return "";
+  }
+
+  private static Instant fetchedAtOf(CanonicalRecord r) {
+    return switch (r) {
+      case io.carbon254.ingest.core.record.PriceRecord p -> p.provenance().fetchedAt();
+      case io.carbon254.ingest.core.record.LoadRecord l -> l.provenance().fetchedAt();
+      case io.carbon254.ingest.core.record.FuelMixRecord f -> f.provenance().fetchedAt();
+    };
   }
 
   private static String sourceOf(CanonicalRecord r) {

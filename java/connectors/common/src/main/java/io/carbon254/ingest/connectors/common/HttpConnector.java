@@ -2,6 +2,7 @@ package io.carbon254.ingest.connectors.common;
 
 import static java.util.Objects.requireNonNull;
 
+import io.carbon254.ingest.core.Telemetry;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.MarketConnector;
@@ -22,6 +23,7 @@ public abstract class HttpConnector implements MarketConnector {
   private final Map<String, RecordKind> kinds;
   private HttpPolicy policy = HttpPolicy.defaults();
   private Consumer<String> retryLog = s -> {};
+  private Telemetry telemetry = Telemetry.NONE;
 
   /** @param kinds the datasets and their record kinds, in the order the connector lists them */
   protected HttpConnector(String market, Map<String, RecordKind> kinds) {
@@ -48,6 +50,12 @@ public abstract class HttpConnector implements MarketConnector {
   @Override
   public HttpConnector onRetry(Consumer<String> log) {
     this.retryLog = requireNonNull(log, "log is null");
+    return this;
+  }
+
+  @Override
+  public HttpConnector telemetry(Telemetry telemetry) {
+    this.telemetry = requireNonNull(telemetry, "telemetry is null");
     return this;
   }
 
@@ -78,8 +86,8 @@ public abstract class HttpConnector implements MarketConnector {
     return RequestSpacer.forMarket(market, ctx.spec().minRequestSpacing());
   }
 
-  /** A fetcher of this market: the shared spacer, the declared budgets, the retry notices; no credentials. */
+  /** A fetcher of this market: the shared spacer, the declared budgets, the retry notices and telemetry; no credentials. */
   protected final HttpFetcher fetcher(ConnectorContext ctx) {
-    return new HttpFetcher(market, policy.withBudget(ctx.spec().http()), spacer(ctx), ctx.clock()).onRetry(retryLog);
+    return new HttpFetcher(market, policy.withBudget(ctx.spec().http()), spacer(ctx), ctx.clock()).onRetry(retryLog).telemetry(telemetry);
   }
 }

@@ -1,6 +1,7 @@
 package io.carbon254.ingest.connectors.common;
 
 import io.carbon254.ingest.core.NotPublishedException;
+import io.carbon254.ingest.core.Telemetry;
 import io.carbon254.ingest.core.UpstreamUnavailableException;
 import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.config.Durations;
@@ -53,6 +54,7 @@ public final class HttpFetcher {
   private final Clock clock;
   private final String userAgent;
   private Consumer<String> log = s -> {};
+  private Telemetry telemetry = Telemetry.NONE;
 
   public HttpFetcher(String market, HttpPolicy policy, RequestSpacer spacer, Clock clock) {
     this.market = market;
@@ -84,6 +86,12 @@ public final class HttpFetcher {
   /** Where retry notices go (the task's structured log). */
   public HttpFetcher onRetry(Consumer<String> log) {
     this.log = log;
+    return this;
+  }
+
+  /** Where every attempt's status, each retry and a span per attempt are reported. */
+  public HttpFetcher telemetry(Telemetry telemetry) {
+    this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry is null");
     return this;
   }
 
@@ -212,6 +220,7 @@ public final class HttpFetcher {
     IntervalBiFunction<Object> interval =
         (attempt, either) -> {
           Throwable t = either.isLeft() ? either.getLeft() : null;
+          telemetry.httpRetry(url.host());
           log.accept(head + ": attempt " + attempt + " failed (" + (t == null ? "?" : t.getMessage()) + "); retrying in "
               + planned[0].toMillis() + " ms");
           return planned[0].toMillis();
@@ -287,43 +296,58 @@ public final class HttpFetcher {
     Duration timeout = left.compareTo(policy.callTimeout()) < 0 ? left : policy.callTimeout();
     call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     HttpResult result;
-    try (Response response = call.execute()) {
-      int code = response.code();
-      byte[] body = readBounded(response, policy.maxBodyBytes());
-      String ct = response.header("Content-Type");
-      if (code == 408 || code == 429 || code >= 500) {
-        Duration ra = retryAfter(response.header("Retry-After"));
-        if (ra != null && ra.compareTo(policy.maxRetryAfter()) > 0) {
-          throw new FatalFailure("HTTP " + code + " with Retry-After " + ra.toSeconds() + " s, longer than the in-task limit of "
-              + policy.maxRetryAfter().toSeconds() + " s; leaving the retry to the scheduler");
+    String host = request.url().host();
+    Telemetry.Span span = telemetry.span("HTTP " + signed.method()).attribute("http.request.method", signed.method())
+        .attribute("url.full", shown).attribute("server.address", host).attribute("http.resend_count", attempt - 1);
+    String status = "io_error";
+    try (span) {
+      try (Response response = call.execute()) {
+        int code = response.code();
+        status = Integer.toString(code);
+        span.attribute("http.response.status_code", code);
+        byte[] body = readBounded(response, policy.maxBodyBytes());
+        String ct = response.header("Content-Type");
+        if (code == 408 || code == 429 || code >= 500) {
+          Duration ra = retryAfter(response.header("Retry-After"));
+          if (ra != null && ra.compareTo(policy.maxRetryAfter()) > 0) {
+            throw new FatalFailure("HTTP " + code + " with Retry-After " + ra.toSeconds() + " s, longer than the in-task limit of "
+                + policy.maxRetryAfter().toSeconds() + " s; leaving the retry to the scheduler");
+          }
+          if (code == 429) {
+            spacer.backOff(ra != null ? ra : spacer.spacing());
+          }
+          throw new RetryableFailure("HTTP " + code + snippet(body), code, ra != null ? ra : code == 429 ? spacer.spacing() : null, null);
         }
-        if (code == 429) {
-          spacer.backOff(ra != null ? ra : spacer.spacing());
+        if (code >= 400 && code < 500) {
+          refusals.check(new HttpResult(shown, code, ct, body, clock.instant(), attempt, headersOf(response)));
         }
-        throw new RetryableFailure("HTTP " + code + snippet(body), code, ra != null ? ra : code == 429 ? spacer.spacing() : null, null);
+        if (code == 404) {
+          throw new NotPublishedException(market + ": " + shown + " answered HTTP 404 (not published yet)");
+        }
+        if (code == 401 && !renewed[0] && auth.renew()) {
+          renewed[0] = true; // a token that expired early: one more attempt with a new one, at once
+          throw new RetryableFailure("HTTP 401: the credentials were refused; renewed them", code, Duration.ZERO, null);
+        }
+        if (code == 401 || code == 403) {
+          throw new FatalFailure("HTTP " + code + snippet(body) + " (credentials missing or refused: check the market's API key"
+              + " variables; a retry will not help)", true);
+        }
+        if (code >= 400) {
+          throw new FatalFailure("HTTP " + code + snippet(body) + " (the request is wrong: a retry will not help)", true);
+        }
+        result = new HttpResult(shown, code, ct, body, clock.instant(), attempt, headersOf(response));
+      } catch (InterruptedIOException e) {
+        span.failed(e);
+        throw new RetryableFailure("timeout after " + timeout.toMillis() + " ms (" + e.getMessage() + ")", 0, null, e);
+      } catch (IOException e) {
+        span.failed(e);
+        throw new RetryableFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), 0, null, e);
+      } catch (RuntimeException e) {
+        span.failed(e);
+        throw e;
       }
-      if (code >= 400 && code < 500) {
-        refusals.check(new HttpResult(shown, code, ct, body, clock.instant(), attempt, headersOf(response)));
-      }
-      if (code == 404) {
-        throw new NotPublishedException(market + ": " + shown + " answered HTTP 404 (not published yet)");
-      }
-      if (code == 401 && !renewed[0] && auth.renew()) {
-        renewed[0] = true; // a token that expired early: one more attempt with a new one, at once
-        throw new RetryableFailure("HTTP 401: the credentials were refused; renewed them", code, Duration.ZERO, null);
-      }
-      if (code == 401 || code == 403) {
-        throw new FatalFailure("HTTP " + code + snippet(body) + " (credentials missing or refused: check the market's API key"
-            + " variables; a retry will not help)", true);
-      }
-      if (code >= 400) {
-        throw new FatalFailure("HTTP " + code + snippet(body) + " (the request is wrong: a retry will not help)", true);
-      }
-      result = new HttpResult(shown, code, ct, body, clock.instant(), attempt, headersOf(response));
-    } catch (InterruptedIOException e) {
-      throw new RetryableFailure("timeout after " + timeout.toMillis() + " ms (" + e.getMessage() + ")", 0, null, e);
-    } catch (IOException e) {
-      throw new RetryableFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), 0, null, e);
+    } finally {
+      telemetry.httpAttempt(host, status);
     }
     try {
       check.check(result);

@@ -92,7 +92,8 @@ public final class KafkaEventSink implements EventSink {
   @Override
   public EventWriter open(String topic, IntervalKey key) {
     requireNonNull(topic, "topic is null");
-    String traceparent = TraceContext.childOf(settings.parentTrace());
+    // the current step's span when the process traces (its trace is the run's), else TRACEPARENT's trace
+    String traceparent = TraceContext.childOf(io.carbon254.ingest.core.TraceParent.current().or(settings::parentTrace));
     return new EventWriter() {
       private final Map<String, Integer> ids = new HashMap<>();
       private EventSpool spool;
