@@ -34,7 +34,7 @@ validate-schemas: ## Check events/avro against released versions (and the regist
 
 .PHONY: observability-up observability-status observability-down test-observability
 
-observability-up: ## Start Pushgateway :9091, Alertmanager :9093, Prometheus :9090 on loopback from Debian's packages (idempotent; data and logs in .infra/)
+observability-up: ## Start Pushgateway :9091, Alertmanager :9093, Prometheus :9090 (Debian packages) and Jaeger (OTLP :4318, query :16686; built once from source) on loopback (idempotent; data and logs in .infra/)
 	@$(INFRA_SH) up $(OBSERVABILITY)
 
 observability-status: ## Which observability servers are up ("<server>: up|down" each; never a make error)

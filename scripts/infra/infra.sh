@@ -21,7 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/scripts/infra"
 STATE="${INFRA_DIR:-$ROOT/.infra}"
 ALL=(clickhouse redis kafka registry)
-OBSERVABILITY=(pushgateway alertmanager prometheus)
+OBSERVABILITY=(pushgateway alertmanager prometheus jaeger)
 JAVA_HOME_21=$("$ROOT/scripts/find-jdk.sh")
 JAVA="$JAVA_HOME_21/bin/java"
 MVN=(env "JAVA_HOME=$JAVA_HOME_21" mvn -B -q)
@@ -244,6 +244,31 @@ prometheus_up() {
 }
 prometheus_down() { stop_pid prometheus "$STATE/prometheus/prometheus.pid"; }
 prometheus_status() { alive "$STATE/prometheus/prometheus.pid" && curl -fs http://127.0.0.1:9090/-/ready -o /dev/null; }
+
+# Jaeger has no Debian package: scripts/infra/jaeger-build.sh builds it once from its Go module into a
+# cache outside the checkout (Go from apt when the machine has none), reused by every later start.
+jaeger_up() {
+  local d="$STATE/jaeger" pf="$STATE/jaeger/jaeger.pid"
+  if alive "$pf" && curl -fs http://127.0.0.1:13133/status -o /dev/null; then
+    log "jaeger already up (http://127.0.0.1:16686)"; return 0
+  fi
+  for port in 4317 4318 16686 13133; do
+    port_open 127.0.0.1 "$port" && die "port $port is taken by a process this script did not start; stop it or free the port"
+  done
+  command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || apt_install go golang-go
+  local bin
+  bin=$(PATH="$PATH:/usr/local/go/bin" "$ROOT/scripts/infra/jaeger-build.sh") || die "could not build Jaeger (see above)"
+  mkdir -p "$d"
+  : > "$d/jaeger.log"
+  spawn "$d" "$pf" "$d/jaeger.log" "$bin" --config "$ROOT/configs/jaeger/jaeger.yml"
+  if ! wait_for jaeger 30 curl -fs http://127.0.0.1:13133/status -o /dev/null; then
+    tail -20 "$d/jaeger.log" >&2 || true
+    die "jaeger did not answer on 127.0.0.1:13133 within 30 s (log: $d/jaeger.log)"
+  fi
+  log "jaeger up: OTLP http://127.0.0.1:4318, query http://127.0.0.1:16686"
+}
+jaeger_down() { stop_pid jaeger "$STATE/jaeger/jaeger.pid"; }
+jaeger_status() { alive "$STATE/jaeger/jaeger.pid" && curl -fs http://127.0.0.1:13133/status -o /dev/null; }
 
 # ---------------------------------------------------------------- main
 cmd=${1:-}

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The observability stack's own checks, on the real servers (make test-observability):
-# promtool and amtool validate configs/prometheus/, then Pushgateway, Alertmanager and Prometheus
-# start on loopback (installed from Debian's packages when missing) and a sample pushed under the
-# task runs' grouping key (job, market, dataset, stage) must reach Prometheus with those labels
-# (the scrape's honor_labels) and Prometheus must see Alertmanager. Servers this script started
-# are stopped again; ones already up are left up.
+# promtool and amtool validate configs/prometheus/, then Pushgateway, Alertmanager, Prometheus
+# (Debian's packages, installed when missing) and Jaeger (built once) start on loopback; a sample
+# pushed under the task runs' grouping key (job, market, dataset, stage) must reach Prometheus with
+# those labels (the scrape's honor_labels) and Prometheus must see Alertmanager; the rule files pass
+# their promtool tests (scripts/observability/test-rules.sh); then the task JAR runs against the
+# stack (scripts/infra/test-observability-run.sh: metrics, dashboards, traces, logs, the error-rate
+# alert). Servers this script started are stopped again; ones already up are left up.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 INFRA="$ROOT/scripts/infra/infra.sh"
-SERVICES=(pushgateway alertmanager prometheus)
+SERVICES=(pushgateway alertmanager prometheus jaeger)
 fail() { printf 'test-observability: FAIL: %s\n' "$*" >&2; exit 1; }
 
 started=()
@@ -44,3 +46,6 @@ import json, sys
 a = json.load(sys.stdin)["data"]["activeAlertmanagers"]
 sys.exit(0 if any("127.0.0.1:9093" in x["url"] for x in a) else 1)' || fail "Prometheus does not see Alertmanager on 127.0.0.1:9093"
 echo "test-observability: configs valid; a pushed sample reached Prometheus with job/market/dataset/stage; Alertmanager attached"
+bash "$ROOT/scripts/observability/test-rules.sh" || fail "the alert and SLO rules (scripts/observability/test-rules.sh)"
+bash "$ROOT/scripts/infra/test-observability-run.sh"
+echo "test-observability: ok"

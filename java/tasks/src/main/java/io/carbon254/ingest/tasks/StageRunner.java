@@ -176,7 +176,8 @@ final class StageRunner {
           "env", config.environment()));
       current = log;
       metrics.startRun();
-      Telemetry.Span runSpan = tracing.runSpan("ingest " + String.join(",", stages.stream().map(Stage::id).toList()), Map.of(
+      Telemetry.Span runSpan = tracing.runSpan(stages.size() == Stage.values().length ? "ingest run"
+          : "ingest " + String.join(",", stages.stream().map(Stage::id).toList()), Map.of(
           "ingest.run_id", runId, "ingest.market", key.market(), "ingest.dataset", key.dataset(),
           "ingest.interval_start", key.window().start().toString(), "ingest.interval_end", key.window().end().toString()));
       List<Map<String, Object>> summaries = new ArrayList<>();
