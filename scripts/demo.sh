@@ -5,7 +5,8 @@
 # leaves every count unchanged. It fails unless every day-ahead pricing node holds 25 distinct hours.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ingest="$root/bin/ingest"
+# INGEST_DEMO_BIN: another command in place of bin/ingest (scripts/check-demo-stderr.sh keeps each run's stderr so)
+ingest="${INGEST_DEMO_BIN:-$root/bin/ingest}"
 export INGEST_HOME="${INGEST_HOME:-$root/.ingest}"
 
 # The demo's market list: market, its fall-back day as a UTC window [start, end), simulated pricing

@@ -9,7 +9,6 @@ retry (1 bug, 3 upstream unavailable).
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shlex
 import subprocess
@@ -22,31 +21,14 @@ from typing import Any, ClassVar
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 
+from ingest_airflow.tasklog import line_level
+from ingest_airflow.tracing import TRACEPARENT, traceparent
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 EXIT_NOT_PUBLISHED = 99
 EXIT_NO_RETRY = {2: "usage or configuration error", 4: "payload rejected or quality gate failed"}
 # Airflow's own settings and credentials stay out of the task's environment.
 _WITHHELD_PREFIXES = ("AIRFLOW__", "AIRFLOW_CONN_", "AIRFLOW_VAR_", "_AIRFLOW")
-# The JAR's JSON log levels -> Python logging levels, so WARN/ERROR lines stay WARN/ERROR in the task log.
-_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARN": logging.WARNING, "WARNING": logging.WARNING,
-           "ERROR": logging.ERROR}  # fmt: skip
-
-
-def line_level(line: str) -> tuple[int, dict | None]:
-    """The logging level of one line of the JAR's output (a JSON log line carries ``level``; a
-    plain line, such as the stage summary on stdout or a JVM message, is INFO) and the parsed
-    JSON object, if it is one."""
-    text = line.strip()
-    if text.startswith("{") and text.endswith("}"):
-        try:
-            obj = json.loads(text)
-        except ValueError:
-            return logging.INFO, None
-        if isinstance(obj, dict):
-            return _LEVELS.get(str(obj.get("level", "INFO")).upper(), logging.INFO), obj
-    if text.startswith(("Exception in thread", "Error:", "Caused by:")):
-        return logging.ERROR, None
-    return logging.INFO, None
 
 
 def overhead_line(wall_seconds: float, timing: dict | None) -> str:
@@ -74,11 +56,14 @@ def ingest_command() -> list[str]:
     return shlex.split(configured) if configured else [str(REPO_ROOT / "bin" / "ingest")]
 
 
-def task_environment(base: dict[str, str], summary_file: str) -> dict[str, str]:
+def task_environment(base: dict[str, str], summary_file: str, trace: str | None = None) -> dict[str, str]:
     """The process environment: the worker's own (INGEST_*, CLICKHOUSE_DSN, KAFKA_BOOTSTRAP_SERVERS,
-    SCHEMA_REGISTRY_URL, REDIS_URL, API keys, PATH, JAVA_HOME…) less Airflow's settings."""
+    SCHEMA_REGISTRY_URL, REDIS_URL, API keys, PATH, JAVA_HOME…) less Airflow's settings, with the
+    task's TRACEPARENT (tracing.traceparent) when there is one."""
     env = {k: v for k, v in base.items() if not k.startswith(_WITHHELD_PREFIXES)}
     env["INGEST_SUMMARY_FILE"] = summary_file
+    if trace:
+        env[TRACEPARENT] = trace
     return env
 
 
@@ -112,7 +97,7 @@ class LocalIngestOperator(BaseOperator):
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env=task_environment(dict(os.environ), str(summary)),
+                env=task_environment(dict(os.environ), str(summary), traceparent(context)),
                 cwd=REPO_ROOT,
                 text=True,
             )

@@ -1,7 +1,7 @@
 """The one place that builds a stage task, for either runner.
 
-``INGEST_TASK_RUNNER=kubernetes`` (the default): a KubernetesPodOperator running the task
-image built from Dockerfile.task. ``INGEST_TASK_RUNNER=local``: the same JAR as a local
+``INGEST_TASK_RUNNER=kubernetes`` (the default): a KubernetesPodOperator (pod.IngestPodOperator)
+running the task image built from Dockerfile.task. ``INGEST_TASK_RUNNER=local``: the same JAR as a local
 process (laptops, CI). Both receive the same arguments.
 """
 
@@ -119,9 +119,10 @@ def stage_task(
 
 
 def _pod_task(stage: str, market: MarketSpec, dataset: DatasetSpec, pod: PodSettings, common: dict) -> Any:
-    from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
     from airflow.providers.cncf.kubernetes.secret import Secret
     from kubernetes.client import models as k8s
+
+    from ingest_airflow.pod import IngestPodOperator
 
     labels = {
         "app.kubernetes.io/name": "ingest-task",
@@ -131,7 +132,8 @@ def _pod_task(stage: str, market: MarketSpec, dataset: DatasetSpec, pod: PodSett
         "254carbon.io/stage": stage,
         **pod.extra_labels,
     }
-    return KubernetesPodOperator(
+    # IngestPodOperator: the pod's JSON log lines at their level in the task log, TRACEPARENT set per task try
+    return IngestPodOperator(
         **common,
         name=f"ingest-{market.market}-{dataset.id}-{stage}".replace("_", "-"),
         namespace=pod.namespace,

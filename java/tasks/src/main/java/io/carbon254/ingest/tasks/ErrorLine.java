@@ -7,18 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The plain-text error line for people, {@code ingest: error: <message>} on stderr, beside the
- * JSON line that log collectors read. Printed for every usage error (exit 2: a bad argument, a
- * bad setting, bad SQL in {@code ingest query}, always meant for the person who typed it; picocli
- * prints its own argument errors as plain text too), and for any other typed failure when the
- * process runs on a terminal. Terminal: {@link System#console()} is present and, on JDKs that
- * can tell (22+), {@code Console.isTerminal()}; under Airflow (pipes) only exit 2 gets the line.
+ * The plain-text error line for people, {@code ingest: error: <message>} on stderr, beside the log
+ * line that carries the failure. Only in the text log format ({@link Logging}; a JSON stderr holds
+ * JSON lines only, and the JSON ERROR line already has the message): there, printed for every
+ * usage error (exit 2: a bad argument, a bad setting, bad SQL in {@code ingest query}, always meant
+ * for the person who typed it), and for any other typed failure when the process runs on a
+ * terminal. Terminal: {@link System#console()} is present and, on JDKs that can tell (22+), {@code
+ * Console.isTerminal()}; under Airflow (pipes) the format is JSON and no plain line is printed.
  */
 final class ErrorLine {
   private ErrorLine() {}
 
   static void print(IngestException e) {
-    print(e, System.err, onTerminal());
+    if (!Logging.json()) {
+      print(e, System.err, terminal());
+    }
   }
 
   static void print(IngestException e, PrintStream err, boolean terminal) {
@@ -43,7 +46,13 @@ final class ErrorLine {
     return parts.size() == 1 ? parts.get(0) : parts.get(0) + " (" + String.join("; ", parts.subList(1, parts.size())) + ")";
   }
 
+  /** Whether a person reads stderr as text on a terminal: the text format, and {@link #terminal}. */
   static boolean onTerminal() {
+    return !Logging.json() && terminal();
+  }
+
+  /** Whether the process runs on a terminal (what the default log format is chosen by). */
+  static boolean terminal() {
     java.io.Console c = System.console();
     if (c == null) {
       return false;

@@ -37,9 +37,10 @@ final class Interrupts implements AutoCloseable {
 
   private void onSignal() {
     if (count.incrementAndGet() == 1) {
-      System.err.println("ingest: interrupted: finishing the current interval, then the summary (Ctrl-C again to stop at once)");
+      JsonLog.notice("WARN", "ingest: interrupted: finishing the current interval, then the summary (Ctrl-C again to stop at once)",
+          java.util.Map.of("signal", "INT"));
     } else {
-      System.err.println("ingest: interrupted again: stopping now, exit " + EXIT);
+      JsonLog.notice("WARN", "ingest: interrupted again: stopping now, exit " + EXIT, java.util.Map.of("signal", "INT", "exit_code", EXIT));
       System.err.flush();
       Runtime.getRuntime().halt(EXIT);
     }

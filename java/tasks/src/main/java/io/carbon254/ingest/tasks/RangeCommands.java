@@ -13,7 +13,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -108,21 +110,36 @@ final class RangeCommands {
             + Progress.duration(System.nanoTime() - t0) + ": " + progress.ok + " ok, " + progress.skipped + " skipped (done), "
             + progress.notPublished + " not published, " + progress.failed.size() + " failed"
             + (progress.failed.isEmpty() ? "" : " " + progress.failed);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("command", verb());
+        fields.put("market", market);
+        fields.put("dataset", dataset);
+        fields.put("from", from);
+        fields.put("to", to);
+        fields.put("intervals", windows.size());
+        fields.put("ok", progress.ok);
+        fields.put("skipped", progress.skipped);
+        fields.put("not_published", progress.notPublished);
+        fields.put("failed", progress.failed.size());
+        fields.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
         if (done < windows.size() || interrupts.requested()) {
           IntervalWindow next = done < windows.size() ? windows.get(done) : null;
           line += "; interrupted after " + done + " of " + windows.size() + (next == null ? ""
               : skipsLoaded() ? " (run the same command again to continue: done intervals are skipped)"
               : " (to continue: --from " + LocalDate.ofInstant(next.start(), spec.timezone()) + ")");
-          System.err.println(line);
+          fields.put("interrupted_after", done);
+          fields.put("exit_code", Interrupts.EXIT);
+          JsonLog.notice("WARN", line, fields);
           return Interrupts.EXIT;
         }
-        System.err.println(line);
+        fields.put("exit_code", worst);
+        JsonLog.notice(progress.failed.isEmpty() ? "INFO" : "WARN", line, fields);
         return worst;
       }
     }
   }
 
-  /** The per-interval progress line on stderr and the counts of the summary. */
+  /** The per-interval progress line on stderr (a notice: the msg of a JSON line off a terminal) and the counts of the summary. */
   static final class Progress {
     final int total;
     final long started;
@@ -155,8 +172,18 @@ final class RangeCommands {
         }
       }
       String eta = toRun == 0 ? "0s" : ran == 0 ? "unknown" : duration(ranNanos / ran * toRun);
-      System.err.println("[" + k + "/" + total + "] " + w.start() + ".." + w.end() + " " + status + " " + rows + " rows, "
-          + duration(System.nanoTime() - started) + " elapsed, ETA " + eta);
+      long elapsed = System.nanoTime() - started;
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("window", k);
+      fields.put("windows", total);
+      fields.put("interval_start", w.start().toString());
+      fields.put("interval_end", w.end().toString());
+      fields.put("status", status);
+      fields.put("rows", rows);
+      fields.put("elapsed_ms", elapsed / 1_000_000);
+      fields.put("eta", eta);
+      JsonLog.notice(status.startsWith("failed") ? "WARN" : "INFO", "[" + k + "/" + total + "] " + w.start() + ".." + w.end() + " "
+          + status + " " + rows + " rows, " + duration(elapsed) + " elapsed, ETA " + eta, fields);
     }
 
     /** 4.2s, 42s, 3m07s, 1h02m. */

@@ -57,14 +57,15 @@ final class SimulateCommand implements Callable<Integer> {
     Simulator running = sim;
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.err.println(market + " simulator: " + running.requests() + " request(s) answered");
+      JsonLog.notice("INFO", market + " simulator: " + running.requests() + " request(s) answered",
+          java.util.Map.of("market", market, "requests", running.requests()));
       running.close();
       stop.countDown();
     }));
     System.out.println("listening " + sim.baseUrl());
     System.out.flush();
-    System.err.println("simulating " + market + " at " + sim.baseUrl() + " (export INGEST_" + market.toUpperCase(java.util.Locale.ROOT)
-        + "_BASE_URL=" + sim.baseUrl() + "); Ctrl-C to stop");
+    JsonLog.notice("INFO", "simulating " + market + " at " + sim.baseUrl() + " (export INGEST_" + market.toUpperCase(java.util.Locale.ROOT)
+        + "_BASE_URL=" + sim.baseUrl() + "); Ctrl-C to stop", java.util.Map.of("market", market, "base_url", sim.baseUrl()));
     stop.await();
     return 0;
   }

@@ -66,6 +66,7 @@ final class Tracing implements Telemetry {
     if (process == null) {
       process = start(config, market);
       TraceParent.source(Tracing::currentTraceparent);
+      JsonLog.contextSupplier(Tracing::logFields);
       Runtime.getRuntime().addShutdownHook(new Thread(process::shutdown, "ingest-tracing-shutdown"));
     }
     return process;

@@ -120,7 +120,7 @@ class BackfillInterruptTest {
     p.interrupt(); // the third window is fetching (the proxy holds every answer 0.7 s)
     assertEquals(Interrupts.EXIT, p.await(60), p.err());
     String err = p.err();
-    List<String> lines = err.lines().toList();
+    List<String> lines = LogLines.messages(err);
     int signalled = lines.indexOf("ingest: interrupted: finishing the current interval, then the summary (Ctrl-C again to stop at once)");
     assertTrue(signalled >= 0, err);
     List<Matcher> done = progress(err);
@@ -154,7 +154,8 @@ class BackfillInterruptTest {
     assertTrue(ms < 2_500, "stopped at once, not after the window: " + ms + " ms");
     String err = p.err();
     assertTrue(err.contains("ingest: interrupted again: stopping now, exit 130"), err);
-    assertFalse(err.lines().anyMatch(l -> l.startsWith("backfill caiso/")), "no summary: " + err);
+    assertFalse(LogLines.messages(err).stream().anyMatch(l -> l.startsWith("backfill caiso/")), "no summary: " + err);
+    LogLines.json(err); // every line of the process's stderr is a JSON log line, the halt's too
     assertEquals(1, progress(err).size(), err);
     assertEquals(1, count(home, "SELECT count(*) FROM ingest_runs WHERE stage = 'load' AND status = 'ok'"));
     assertEquals(LOCATIONS, count(home, "SELECT count(*) FROM silver_prices"), "only the finished window is in Silver");

@@ -41,12 +41,13 @@ class BackfillTest {
     sim.close();
   }
 
+  /** The progress lines among the messages on stderr (the {@code msg} of JSON lines, as in Airflow; plain lines on a terminal). */
   static List<Matcher> progress(String err) {
-    return err.lines().map(PROGRESS::matcher).filter(Matcher::matches).toList();
+    return LogLines.messages(err).stream().map(PROGRESS::matcher).filter(Matcher::matches).toList();
   }
 
   static String summary(String err, String verb) {
-    List<String> s = err.lines().filter(l -> l.startsWith(verb + " caiso/")).toList();
+    List<String> s = LogLines.messages(err).stream().filter(l -> l.startsWith(verb + " caiso/")).toList();
     assertEquals(1, s.size(), "one summary line: " + err);
     return s.get(0);
   }
@@ -167,7 +168,7 @@ class BackfillTest {
       CliChecksTest.Outcome o = cli(c, "backfill", "--market", "ercot", "--dataset", "spp_rt_15min", "--from", "2024-11-02", "--to",
           "2024-11-03");
       assertEquals(0, o.exit(), o.err());
-      assertTrue(o.err().lines().anyMatch(l -> l.startsWith("backfill ercot/spp_rt_15min 2024-11-02..2024-11-03: 49 interval(s) in ")
+      assertTrue(LogLines.messages(o.err()).stream().anyMatch(l -> l.startsWith("backfill ercot/spp_rt_15min 2024-11-02..2024-11-03: 49 interval(s) in ")
           && l.endsWith(": 49 ok, 0 skipped (done), 0 not published, 0 failed")), o.err());
       List<String> targets = ercot.requestTargets();
       assertEquals(3, targets.size(), "the token, one archive listing, one bulk download for 49 windows: " + targets);

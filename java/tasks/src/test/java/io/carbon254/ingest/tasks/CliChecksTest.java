@@ -55,9 +55,15 @@ class CliChecksTest {
       assertEquals(ExitCodes.USAGE, r.exit(), cmd + ": " + r.err());
       assertTrue(r.err().contains("not on the 5-minute grid of caiso/lmp_rt_5min; nearest valid interval: "
           + "--interval-start 2024-11-03T08:00:00Z --interval-end 2024-11-03T08:05:00Z"), r.err());
-      assertTrue(r.err().lines().anyMatch(l -> l.startsWith("ingest: error: --interval-start 2024-11-03T08:02:00Z")),
-          "a plain line for people: " + r.err());
+      Map<String, Object> error = LogLines.json(r.err()).stream().filter(l -> "ERROR".equals(l.get("level"))).findFirst().orElseThrow();
+      assertEquals(2, error.get("exit_code"), r.err());
+      assertTrue(String.valueOf(error.get("msg")).startsWith("--interval-start 2024-11-03T08:02:00Z"), r.err());
+      assertFalse(r.err().contains("ingest: error:"), "off a terminal stderr holds JSON lines only: " + r.err());
     }
+    Outcome text = cli(env(home, "INGEST_LOG_FORMAT", "text"), stage("run", "lmp_rt_5min", "2024-11-03T08:02:00Z", "2024-11-03T08:07:00Z"));
+    assertEquals(ExitCodes.USAGE, text.exit(), text.err());
+    assertTrue(text.err().lines().anyMatch(l -> l.startsWith("ingest: error: --interval-start 2024-11-03T08:02:00Z")),
+        "in the text format, a plain line for people: " + text.err());
     assertFalse(Files.exists(home.resolve("warehouse.duckdb")), "refused before any sink was opened");
   }
 
@@ -111,7 +117,7 @@ class CliChecksTest {
     }
     Outcome q = cli(env(home, "INGEST_DUCKDB_LOCK_WAIT", "x"), "query", "SELECT 1");
     assertEquals(ExitCodes.USAGE, q.exit(), q.err());
-    assertTrue(q.err().contains("ingest: error: INGEST_DUCKDB_LOCK_WAIT: 'x' is not a whole number"), q.err());
+    assertTrue(LogLines.messages(q.err()).stream().anyMatch(m -> m.startsWith("INGEST_DUCKDB_LOCK_WAIT: 'x' is not a whole number")), q.err());
     assertFalse(q.err().contains("NumberFormatException"), "no stack trace: " + q.err());
     Outcome run = cli(env(home, "INGEST_DUCKDB_LOCK_WAIT", "2m"), stage("run", "lmp_rt_5min", "2024-11-03T08:00:00Z", "2024-11-03T09:00:00Z"));
     assertEquals(ExitCodes.USAGE, run.exit(), run.err());
@@ -131,13 +137,19 @@ class CliChecksTest {
     try (DuckDbWarehouse w = DuckDbWarehouse.open(home.resolve("warehouse.duckdb"), false, Duration.ofSeconds(5))) {
       w.ensureSchema();
     }
-    Outcome r = cli(env(home), "query", "SELEC 1");
+    // the text format (a terminal): the plain line, the message folded into one line
+    Outcome r = cli(env(home, "INGEST_LOG_FORMAT", "text"), "query", "SELEC 1");
     assertEquals(ExitCodes.USAGE, r.exit(), r.err());
     String plain = r.err().lines().filter(l -> l.startsWith("ingest: error: ")).findFirst().orElse("");
     assertTrue(plain.startsWith("ingest: error: query failed: Parser Error: syntax error at or near \"SELEC\""), r.err());
     assertTrue(plain.contains("LINE 1: SELEC 1"), plain);
-    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("{") && l.contains("\"exit_code\":2")), "and the JSON line: " + r.err());
-    Outcome missing = cli(env(home), "query", "SELECT count(*) FROM silver_pricez");
+    assertTrue(r.err().lines().anyMatch(l -> l.matches("\\S+ ERROR query failed: .*exit_code=2.*")), "and the text log line: " + r.err());
+    // JSON (off a terminal): the JSON line only
+    Outcome j = cli(env(home), "query", "SELEC 1");
+    assertEquals(ExitCodes.USAGE, j.exit(), j.err());
+    assertEquals(1, LogLines.json(j.err()).size(), j.err());
+    assertTrue(j.err().contains("\"exit_code\":2") && j.err().contains("LINE 1: SELEC 1"), "the JSON line: " + j.err());
+    Outcome missing = cli(env(home, "INGEST_LOG_FORMAT", "text"), "query", "SELECT count(*) FROM silver_pricez");
     assertEquals(ExitCodes.USAGE, missing.exit());
     assertTrue(missing.err().contains("ingest: error: query failed:") && missing.err().contains("silver_pricez"), missing.err());
     Outcome good = cli(env(home), "query", "SELECT count(*) AS n FROM silver_prices", "--format", "csv");

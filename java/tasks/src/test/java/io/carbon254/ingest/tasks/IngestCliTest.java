@@ -22,6 +22,9 @@ class IngestCliTest {
     } finally {
       System.setOut(out);
       System.setErr(err);
+      // what a run set (--log-format, INGEST_LOG_FORMAT, INGEST_LOG_LEVEL) does not leak into the next test
+      Logging.format(null);
+      Logging.threshold(Logging.DEFAULT_THRESHOLD);
     }
     return new String[] {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
   }

@@ -2,12 +2,14 @@ package io.carbon254.ingest.tasks.ops;
 
 import io.carbon254.ingest.core.ExitCodes;
 import io.carbon254.ingest.tasks.IngestCli;
+import io.carbon254.ingest.tasks.JsonLog;
 import io.carbon254.ingest.sinks.production.registry.SchemaRegistryClient;
 import io.carbon254.ingest.sinks.production.schema.SchemaCompatibilityCheck;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -56,12 +58,13 @@ public final class SchemasCommand implements Runnable {
         } else {
           bad++;
           System.out.println("FAIL  " + f.schema() + " vs " + f.against());
-          f.problems().forEach(p -> System.err.println("      " + p));
+          f.problems().forEach(p -> JsonLog.notice("ERROR", "      " + p, p, Map.of("schema", String.valueOf(f.schema()),
+              "against", String.valueOf(f.against()), "problem", p)));
         }
       }
       if (bad > 0) {
-        System.err.println(bad + " incompatible schema change(s): keep the released shape (add fields with a default,"
-            + " remove only fields that have one) or release a new event type");
+        JsonLog.notice("ERROR", bad + " incompatible schema change(s): keep the released shape (add fields with a default,"
+            + " remove only fields that have one) or release a new event type", Map.of("incompatible", bad, "exit_code", ExitCodes.REJECTED));
         return ExitCodes.REJECTED;
       }
       System.out.println(all.size() + " check(s), all compatible" + (registry.isPresent() ? "" : " (no SCHEMA_REGISTRY_URL: registry not checked)"));

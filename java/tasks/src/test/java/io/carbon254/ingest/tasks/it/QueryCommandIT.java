@@ -81,8 +81,8 @@ class QueryCommandIT {
 
     Run bad = cli("query", "SELEC 1");
     assertEquals(ExitCodes.USAGE, bad.exit(), bad.err());
-    assertTrue(bad.err().lines().anyMatch(l -> l.startsWith("ingest: error: ClickHouse at 127.0.0.1:8123 rejected query: ")),
-        "a readable line: " + bad.err());
+    assertTrue(io.carbon254.ingest.tasks.LogLines.messages(bad.err()).stream()
+        .anyMatch(l -> l.startsWith("ClickHouse at 127.0.0.1:8123 rejected query: ")), "a readable message: " + bad.err());
     assertFalse(bad.err().contains("ddl apply"), bad.err());
   }
 }
