@@ -41,10 +41,17 @@ sys.exit(0 if any(all(x["metric"].get(k) == v for k, v in want.items()) for x in
 done
 curl -fsS -X DELETE "http://127.0.0.1:9091/metrics/$group" >/dev/null || true
 [ -n "$found" ] || fail "$probe did not reach Prometheus with its grouping labels within 40 s"
-curl -fsS http://127.0.0.1:9090/api/v1/alertmanagers | python3 -c '
+am=
+for _ in $(seq 1 30); do
+  if curl -fsS http://127.0.0.1:9090/api/v1/alertmanagers | python3 -c '
 import json, sys
 a = json.load(sys.stdin)["data"]["activeAlertmanagers"]
-sys.exit(0 if any("127.0.0.1:9093" in x["url"] for x in a) else 1)' || fail "Prometheus does not see Alertmanager on 127.0.0.1:9093"
+sys.exit(0 if any("127.0.0.1:9093" in x["url"] for x in a) else 1)'; then
+    am=1; break
+  fi
+  sleep 1
+done
+[ -n "$am" ] || fail "Prometheus does not see Alertmanager on 127.0.0.1:9093 within 30 s"
 echo "test-observability: configs valid; a pushed sample reached Prometheus with job/market/dataset/stage; Alertmanager attached"
 bash "$ROOT/scripts/observability/test-rules.sh" || fail "the alert and SLO rules (scripts/observability/test-rules.sh)"
 bash "$ROOT/scripts/infra/test-observability-run.sh"

@@ -95,6 +95,9 @@ final class RunMetrics implements Telemetry {
     gauge("ingest_last_run_timestamp_seconds", "When a run of the stage last ended (unix seconds)", tags(stageId), now);
     if (exitCode == 0) {
       gauge("ingest_last_success_timestamp_seconds", "When a run of the stage last succeeded (unix seconds)", tags(stageId), now);
+    } else if (exitCode != io.carbon254.ingest.core.ExitCodes.NOT_PUBLISHED) {
+      gauge("ingest_last_failure_timestamp_seconds", "When a run of the stage last failed, not_published aside (unix seconds)",
+          tags(stageId), now);
     }
   }
 
