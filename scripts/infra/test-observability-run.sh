@@ -8,7 +8,9 @@
 #   - each run is one trace in Jaeger with one span per stage under the run's span, and that trace id
 #     is in every JSON line the run wrote (a run handed a TRACEPARENT joins that trace),
 #   - every stderr line of every run is a JSON log line,
-#   - with the simulator stopped, a fetch exits 3 and the RED error-rate alert expression turns true.
+#   - with the simulator stopped, a fetch exits 3 and the RED error-rate alert expression turns true,
+#   - the whole demo (every market) with the same variables writes only JSON lines to stderr, and
+#     every dashboard panel returns data after it.
 # The Pushgateway groups of market caiso are deleted first (a test on loopback servers: earlier
 # runs' counters would dilute the error ratio).
 set -euo pipefail
@@ -187,3 +189,19 @@ for _ in $(seq 1 60); do
 done
 [ -n "$true_" ] || { cat "$work/expr.out" >&2; fail "IngestUpstreamErrorRate's expression did not turn true for caiso lmp_rt_5min after a failing fetch"; }
 step "with the simulator stopped a fetch exits 3 and IngestUpstreamErrorRate's expression is true for caiso/lmp_rt_5min"
+
+# the whole demo (every market and dataset) with the same variables: every stderr line of every JAR
+# process is JSON (scripts/check-demo-stderr.sh), and every dashboard panel returns data afterwards
+step "the demo with PUSHGATEWAY_URL and OTLP_ENDPOINT set (every market; stderr of each JAR process kept)"
+INGEST_HOME="$work/demo-home" bash "$ROOT/scripts/check-demo-stderr.sh" >"$work/demo.log" 2>&1 || {
+  tail -20 "$work/demo.log" >&2
+  fail "the demo failed, or wrote non-JSON lines to stderr"
+}
+tail -1 "$work/demo.log"
+sleep 16 # one scrape and one rule evaluation after the demo's last push
+python3 "$ROOT/scripts/observability/check_dashboards.py" --prometheus "$PROM" >"$work/dash.log" 2>&1 || {
+  cat "$work/dash.log" >&2
+  fail "a dashboard panel returned no data after the demo"
+}
+tail -1 "$work/dash.log"
+step "after the demo every dashboard panel returns data"
