@@ -246,7 +246,9 @@ prometheus_down() { stop_pid prometheus "$STATE/prometheus/prometheus.pid"; }
 prometheus_status() { alive "$STATE/prometheus/prometheus.pid" && curl -fs http://127.0.0.1:9090/-/ready -o /dev/null; }
 
 # Jaeger has no Debian package: scripts/infra/jaeger-build.sh builds it once from its Go module into a
-# cache outside the checkout (Go from apt when the machine has none), reused by every later start.
+# cache outside the checkout, reused by every later start. It needs Go >= 1.21 on the PATH (or in
+# /usr/local/go), which fetches the newer toolchain Jaeger's module asks for; Debian 12's golang-go
+# (1.19) is too old.
 jaeger_up() {
   local d="$STATE/jaeger" pf="$STATE/jaeger/jaeger.pid"
   if alive "$pf" && curl -fs http://127.0.0.1:13133/status -o /dev/null; then
@@ -255,7 +257,8 @@ jaeger_up() {
   for port in 4317 4318 16686 13133; do
     port_open 127.0.0.1 "$port" && die "port $port is taken by a process this script did not start; stop it or free the port"
   done
-  command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || apt_install go golang-go
+  command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] \
+    || die "Jaeger is built from source: it needs Go >= 1.21 (https://go.dev/dl), none on the PATH or in /usr/local/go"
   local bin
   bin=$(PATH="$PATH:/usr/local/go/bin" "$ROOT/scripts/infra/jaeger-build.sh") || die "could not build Jaeger (see above)"
   mkdir -p "$d"
