@@ -154,6 +154,22 @@ def load_datasets(connectors: Path) -> list[dict]:
     return [row for market in sorted(markets) for row in markets[market]]
 
 
+def alert(name: str, expr: str, for_: str, severity: str, market: str, dataset: str,
+          summary: str, description: str) -> str:
+    """One alert rule of a dataset, as the lines of the rule file."""
+    return (f"      - alert: {name}\n"
+            f"        expr: {expr}\n"
+            f"        for: {for_}\n"
+            "        labels:\n"
+            f"          severity: {severity}\n"
+            f"          market: {market}\n"
+            f"          dataset: {dataset}\n"
+            "        annotations:\n"
+            f"          summary: {q(summary)}\n"
+            f"          description: {q(description)}\n"
+            f"          runbook: observability/README.md#runbook-{name.lower()}\n")
+
+
 def render(datasets: list[dict]) -> str:
     out = [HEADER.format(stale_for=STALE_FOR, n=SILENT_CADENCES, silent_for=SILENT_FOR,
                          completeness=COMPLETENESS_OBJECTIVE, completeness_for=COMPLETENESS_FOR)]
@@ -184,59 +200,29 @@ def render(datasets: list[dict]) -> str:
             out.append(f"      # {who} ({d['source']}): window {window_text}, lag {lag_text}, "
                        f"freshness {d['freshness_text']}\n")
 
-            out.append("      - alert: IngestDatasetStale\n")
-            out.append(f"        expr: ingest_data_lag_seconds{{{sel}}} > {d['freshness']}\n")
-            out.append(f"        for: {STALE_FOR}\n")
-            out.append("        labels:\n")
-            out.append("          severity: page\n")
-            out.append(f"          market: {m}\n")
-            out.append(f"          dataset: {ds}\n")
-            out.append("        annotations:\n")
-            out.append("          summary: " + q(
-                f"{who}: newest Silver interval ended {{{{ $value | humanizeDuration }}}} ago "
-                f"(objective {d['freshness_text']})") + "\n")
-            out.append("          description: " + q(
-                f"The newest interval of {who} loaded into Silver is older than its freshness "
-                f"objective of {d['freshness_text']} ({d['source']}). Runs may be failing "
-                f"(see IngestUpstreamErrorRate) or the ISO may not have published yet "
-                f"(not_published runs).") + "\n")
-            out.append("          runbook: observability/README.md#runbook-ingestdatasetstale\n")
-
-            out.append("      - alert: IngestDatasetSilent\n")
-            out.append(f"        expr: time() - max by (market, dataset) "
-                       f"(ingest_last_run_timestamp_seconds{{{sel}}}) > {silence}\n")
-            out.append(f"        for: {SILENT_FOR}\n")
-            out.append("        labels:\n")
-            out.append("          severity: page\n")
-            out.append(f"          market: {m}\n")
-            out.append(f"          dataset: {ds}\n")
-            out.append("        annotations:\n")
-            out.append("          summary: " + q(
-                f"{who}: no run for {{{{ $value | humanizeDuration }}}} "
-                f"(threshold {silence_text})") + "\n")
-            out.append("          description: " + q(
-                f"No stage of {who} has ended a run for longer than {SILENT_CADENCES} windows of "
-                f"{window_text} plus its lag of {lag_text} ({d['source']}). The DAG may be paused, "
-                f"the scheduler down, or the task pods unable to start or to reach the Pushgateway.")
-                + "\n")
-            out.append("          runbook: observability/README.md#runbook-ingestdatasetsilent\n")
-
-            out.append("      - alert: IngestCompletenessLow\n")
-            out.append(f"        expr: min by (market, dataset) "
-                       f"(ingest_completeness_ratio{{{sel}, stage=\"load\"}}) < {COMPLETENESS_OBJECTIVE:g}\n")
-            out.append(f"        for: {COMPLETENESS_FOR}\n")
-            out.append("        labels:\n")
-            out.append("          severity: ticket\n")
-            out.append(f"          market: {m}\n")
-            out.append(f"          dataset: {ds}\n")
-            out.append("        annotations:\n")
-            out.append("          summary: " + q(
-                f"{who}: last loaded interval {{{{ $value | humanizePercentage }}}} complete") + "\n")
-            out.append("          description: " + q(
-                f"The worst series of the interval last loaded for {who} is less than "
-                f"{COMPLETENESS_OBJECTIVE:.0%} complete: the source published a partial file, or "
-                f"locations are missing.") + "\n")
-            out.append("          runbook: observability/README.md#runbook-ingestcompletenesslow\n")
+            out.append(alert("IngestDatasetStale", f"ingest_data_lag_seconds{{{sel}}} > {d['freshness']}",
+                             STALE_FOR, "page", m, ds,
+                             f"{who}: newest Silver interval ended {{{{ $value | humanizeDuration }}}} ago "
+                             f"(objective {d['freshness_text']})",
+                             f"The newest interval of {who} loaded into Silver is older than its freshness "
+                             f"objective of {d['freshness_text']} ({d['source']}). Runs may be failing "
+                             f"(see IngestUpstreamErrorRate) or the ISO may not have published yet "
+                             f"(not_published runs)."))
+            out.append(alert("IngestDatasetSilent",
+                             f"time() - max by (market, dataset) (ingest_last_run_timestamp_seconds{{{sel}}}) > {silence}",
+                             SILENT_FOR, "page", m, ds,
+                             f"{who}: no run for {{{{ $value | humanizeDuration }}}} (threshold {silence_text})",
+                             f"No stage of {who} has ended a run for longer than {SILENT_CADENCES} windows of "
+                             f"{window_text} plus its lag of {lag_text} ({d['source']}). The DAG may be paused, "
+                             f"the scheduler down, or the task pods unable to start or to reach the Pushgateway."))
+            out.append(alert("IngestCompletenessLow",
+                             f"min by (market, dataset) (ingest_completeness_ratio{{{sel}, stage=\"load\"}})"
+                             f" < {COMPLETENESS_OBJECTIVE:g}",
+                             COMPLETENESS_FOR, "ticket", m, ds,
+                             f"{who}: last loaded interval {{{{ $value | humanizePercentage }}}} complete",
+                             f"The worst series of the interval last loaded for {who} is less than "
+                             f"{COMPLETENESS_OBJECTIVE:.0%} complete: the source published a partial file, or "
+                             f"locations are missing."))
     return "".join(out)
 
 
