@@ -49,13 +49,17 @@ class PipelineEndToEndTest {
   }
 
   static IngestConfig config(Path home, String baseUrl) {
+    return IngestConfig.of(env(home, baseUrl));
+  }
+
+  static Map<String, String> env(Path home, String baseUrl) {
     Path repo = TestRepo.root();
     Map<String, String> env = new HashMap<>();
     env.put("INGEST_HOME", home.toString());
     env.put("INGEST_CAISO_BASE_URL", baseUrl);
     env.put("INGEST_CAISO_REQUEST_SPACING", "0s");
     env.put("INGEST_CONNECTORS_DIR", repo.resolve("connectors").toString());
-    return IngestConfig.of(env);
+    return env;
   }
 
   static QueryResult query(Path home, String sql) {
@@ -70,6 +74,35 @@ class PipelineEndToEndTest {
       ids.add(e.get("event_id"));
     }
     return ids;
+  }
+
+  @Test
+  void theMetricsFileHoldsEveryFamilyWithHelpAndTheRunsCounts(@TempDir Path home) throws Exception {
+    Map<String, String> env = env(home, sim.baseUrl());
+    Path file = home.resolve("metrics.prom");
+    env.put("INGEST_METRICS_FILE", file.toString());
+    assertEquals(0, StageRunner.run(IngestConfig.of(env), RT, "metrics", ALL));
+    String text = java.nio.file.Files.readString(file);
+    for (String family : List.of("ingest_stage_runs_total", "ingest_stage_duration_seconds", "ingest_stage_rows_in_total",
+        "ingest_stage_rows_out_total", "ingest_payloads_total", "ingest_payload_bytes_total", "ingest_http_requests_total",
+        "ingest_quality_checks_total", "ingest_last_run_timestamp_seconds", "ingest_last_success_timestamp_seconds",
+        "ingest_silver_newest_interval_end_timestamp_seconds", "ingest_bronze_to_silver_latency_seconds",
+        "ingest_completeness_ratio")) {
+      assertTrue(text.contains("# HELP " + family + " "), family + " has HELP text:\n" + text);
+    }
+    var families = Pushgateway.parse(text, null);
+    var runs = families.get("ingest_stage_runs_total").samples;
+    for (Stage st : ALL) {
+      String ok = "ingest_stage_runs_total{dataset=\"lmp_rt_5min\",exit_code=\"0\",market=\"caiso\",outcome=\"ok\",stage=\"" + st.id() + "\"}";
+      assertEquals(1.0, runs.get(ok), ok + " in\n" + runs.keySet());
+    }
+    var http = families.get("ingest_http_requests_total").samples;
+    assertTrue(http.keySet().stream().allMatch(k -> k.contains("status=\"200\"") && k.contains("stage=\"fetch\"")), http.toString());
+    assertEquals(RT.window().end().getEpochSecond(),
+        families.get("ingest_silver_newest_interval_end_timestamp_seconds").samples.values().iterator().next(), 0.001);
+    var checks = families.get("ingest_quality_checks_total").samples;
+    assertTrue(checks.containsKey("ingest_quality_checks_total{check=\"completeness\",dataset=\"lmp_rt_5min\",market=\"caiso\","
+        + "outcome=\"passed\",severity=\"warn\",stage=\"load\"}"), checks.toString());
   }
 
   @Test
