@@ -43,5 +43,5 @@ observability-status: ## Which observability servers are up ("<server>: up|down"
 observability-down: ## Stop the servers observability-up started
 	@$(INFRA_SH) down $(OBSERVABILITY)
 
-test-observability: ## The observability stack on the real servers: promtool/amtool on configs/prometheus, a push reaches Prometheus with its grouping labels
+test-observability: ## The monitoring stack on real servers: configs and rule tests (promtool/amtool), CAISO runs pushing metrics and traces (promtool check metrics, the recording rule, every dashboard panel, one trace per run in Jaeger, JSON-only stderr), the error-rate alert with the simulator stopped, the whole demo
 	@$(ROOT)/scripts/infra/test-observability.sh
