@@ -131,8 +131,13 @@ def test_compose_mounts_and_build_contexts_exist():
                 assert (REPO / build["dockerfile"]).is_file()
         for config in svc.get("configs", []):
             assert config["source"] in data["configs"], name
-    for _name, config in data["configs"].items():
-        yaml.safe_load(config["content"])
+    for name, config in data["configs"].items():
+        if "file" in config:
+            path = REPO / config["file"]
+            assert path.is_file(), f"config {name}: {config['file']}"
+            yaml.safe_load(path.read_text())
+        else:
+            yaml.safe_load(config["content"])
 
 
 def k8s_docs(path):

@@ -86,6 +86,31 @@ class KafkaEventSinkIT {
     assertTrue(seen.values().stream().allMatch(n -> n == 2), "each id exactly once per run");
   }
 
+  @Test
+  void theEventsCarryTheTraceOfTheStepThatPublishedThem() throws Exception {
+    IntervalKey key = Rows.key("ittrace" + RUN, "lmp_rt_5min", T0, T0.plusSeconds(3600));
+    String topic = EventFactory.topic(Stage.NORMALIZE, key);
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String orchestrator = "0af7651916cd43dd8448eb211c80319c";
+    // the task's tracing names the current step's span; TRACEPARENT (the orchestrator's) is only the fallback
+    io.carbon254.ingest.core.TraceParent.source(() -> java.util.Optional.of("00-" + trace + "-00f067aa0ba902b7-01"));
+    try (KafkaEventSink sink = new KafkaEventSink(
+        KafkaSettings.from(config(Map.of("TRACEPARENT", "00-" + orchestrator + "-b7ad6b7169203331-01"))),
+        new SchemaRegistryClient(Servers.registry(), Duration.ofSeconds(5), 2))) {
+      sink.publish(topic, key, events(key, topic, 20));
+    } finally {
+      io.carbon254.ingest.core.TraceParent.source(java.util.Optional::empty);
+    }
+    List<ConsumerRecord<byte[], byte[]>> got = consumeAll(topic, 20);
+    assertEquals(20, got.size());
+    for (ConsumerRecord<byte[], byte[]> r : got) {
+      String tp = header(r, KafkaEventSink.HEADER_TRACEPARENT);
+      assertTrue(TraceContext.valid(tp), tp);
+      assertEquals(trace, tp.substring(3, 35), "the step's trace id: " + tp);
+      assertFalse(tp.contains("00f067aa0ba902b7"), "a span of its own under the step: " + tp);
+    }
+  }
+
   private static List<Event> events(IntervalKey key, String topic, int n) {
     List<Event> events = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
