@@ -66,6 +66,7 @@ class Policies:
 
     normalization: str | None = None
     taxonomy: str | None = None
+    quality: str | None = None  # load's data-quality checks (severities, thresholds, dated caps)
 
 
 _POLICY_PATH = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[^\\]+\.yaml$")

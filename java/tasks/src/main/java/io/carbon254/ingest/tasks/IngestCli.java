@@ -29,7 +29,7 @@ public final class IngestCli implements Runnable {
   static final List<Class<?>> COMMANDS = List.of(
       StageCommands.Fetch.class, StageCommands.Normalize.class, StageCommands.Enrich.class, StageCommands.Load.class,
       StageCommands.Run.class, RangeCommands.Backfill.class, RangeCommands.Replay.class, QueryCommand.class,
-      ConnectorsCommand.class, EventsCommand.class, DdlCommand.class, SchemasCommand.class, SimulateCommand.class);
+      QuarantineCommand.class, ConnectorsCommand.class, EventsCommand.class, DdlCommand.class, SchemasCommand.class, SimulateCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -15,6 +15,7 @@ import io.carbon254.ingest.core.connector.MarketConnector;
 import io.carbon254.ingest.core.pipeline.Pipeline;
 import io.carbon254.ingest.core.pipeline.StageResult;
 import io.carbon254.ingest.core.policy.Taxonomy;
+import io.carbon254.ingest.core.quality.QualityRules;
 import io.carbon254.ingest.core.sink.RunRecord;
 import io.carbon254.ingest.core.sink.Stage;
 import io.carbon254.ingest.core.Telemetry;
@@ -80,6 +81,7 @@ final class StageRunner {
     private ConnectorSpec spec;
     private Dataset dataset;
     private Taxonomy taxonomy;
+    private QualityRules qualityRules;
     private Sinks sinks;
     private boolean releaseBeforeFetch;
     private boolean sinksLogged;
@@ -152,6 +154,9 @@ final class StageRunner {
       if (taxonomy == null) {
         taxonomy = Taxonomy.load(config, spec);
       }
+      if (qualityRules == null) {
+        qualityRules = QualityRules.load(config, spec); // checked strictly before any request: a bad rules file is exit 2
+      }
       Sinks s = sinks();
       if (!sinksLogged) {
         log.info("sinks", Map.of("warehouse", s.warehouse.describe(), "events", s.events.describe(), "cache", s.cache.describe(),
@@ -166,6 +171,25 @@ final class StageRunner {
       if (l != null) {
         l.warn(message);
       }
+    }
+
+    /**
+     * An operator's decision on the held rows of one key ({@code ingest quarantine release|drop}):
+     * the same set-up as a stage (the rules file, the connector's dataset, the sinks), then {@link
+     * Pipeline#release} or {@link Pipeline#drop}.
+     */
+    StageResult decide(IntervalKey key, boolean release, String actor, String note) {
+      String runId = "quarantine-" + (release ? "release-" : "drop-") + defaultRunId().substring("manual-".length());
+      JsonLog log = new JsonLog(Map.of("run_id", runId, "market", key.market(), "dataset", key.dataset(),
+          "interval_start", key.window().start().toString(), "interval_end", key.window().end().toString(),
+          "env", config.environment()));
+      current = log;
+      setUp(key, log);
+      Pipeline pipeline = new Pipeline(key, dataset, sinks.warehouse, sinks.events, sinks.cache, taxonomy,
+          spec.timezone().getId(), runId, Clock.systemUTC(), log).telemetry(telemetry);
+      StageResult r = release ? pipeline.release(actor, note) : pipeline.drop(actor, note);
+      log.info(r.summary(), r.details());
+      return r;
     }
 
     /** Runs {@code stages} for one key: its own JSON log context, ingest_runs rows, summary and timing line. */
@@ -190,6 +214,7 @@ final class StageRunner {
           Pipeline pipeline = new Pipeline(key, dataset, sinks.warehouse, sinks.events, sinks.cache, taxonomy,
               spec.timezone().getId(), runId, Clock.systemUTC(), log)
               .telemetry(telemetry)
+              .quality(qualityRules, spec.timezone(), spec.dataset(key.dataset()).lag(), spec.dataset(key.dataset()).freshness())
               .aheadInOnePass(stages.containsAll(List.of(Stage.NORMALIZE, Stage.ENRICH, Stage.LOAD)));
           Duration lockWaitBefore = sinks.warehouse.lockWait();
           timing.setupDone();
@@ -211,6 +236,7 @@ final class StageRunner {
               }
             }
           } finally {
+            pipeline.close(); // a one-pass normalize's held enriched events, when load did not come: discarded unsent
             timing.stagesDone();
           }
           ran = true;

@@ -102,7 +102,7 @@ class PipelineEndToEndTest {
         families.get("ingest_silver_newest_interval_end_timestamp_seconds").samples.values().iterator().next(), 0.001);
     var checks = families.get("ingest_quality_checks_total").samples;
     assertTrue(checks.containsKey("ingest_quality_checks_total{check=\"completeness\",dataset=\"lmp_rt_5min\",market=\"caiso\","
-        + "outcome=\"passed\",severity=\"warn\",stage=\"load\"}"), checks.toString());
+        + "outcome=\"passed\",severity=\"error\",stage=\"load\"}"), checks.toString());
   }
 
   @Test

@@ -36,8 +36,8 @@ public record ConnectorSpec(
     String source) {
 
   /** The optional {@code policies:} block: files beside the market's, read by normalize and enrich. */
-  public record Policies(Optional<String> normalization, Optional<String> taxonomy) {
-    public static final Policies NONE = new Policies(Optional.empty(), Optional.empty());
+  public record Policies(Optional<String> normalization, Optional<String> taxonomy, Optional<String> quality) {
+    public static final Policies NONE = new Policies(Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** A policy file of this market as a YAML tree: under the connectors directory, else the copy bundled in the JAR. */
@@ -54,9 +54,11 @@ public record ConnectorSpec(
    * @param grid the instants intervals start and end on (from {@code cadence})
    * @param maxWindow the longest interval one task run may take ({@code max_window}; default 1d
    *     for intraday cadences, 31d for daily)
+   * @param lag how long after an interval ends the source publishes it ({@code lag})
+   * @param freshness how old the newest interval in Silver may be before it is late ({@code freshness})
    */
   public record DatasetSpec(String id, RecordKind kind, String description, String cadence, Duration window,
-      IntervalGrid grid, Duration maxWindow) {}
+      IntervalGrid grid, Duration maxWindow, Duration lag, Duration freshness) {}
 
   /**
    * The {@code http:} block, every key optional.
@@ -145,7 +147,10 @@ public record ConnectorSpec(
           throw ConfigException.of(file, where + ".max_window", "'" + mw.get() + "' is not a whole number of days (cadence daily)");
         }
       }
-      datasets.put(id, new DatasetSpec(id, kind, Yaml.optText(d, "description").orElse(""), cadence, window, grid, maxWindow));
+      Duration lag = duration(file, where + ".lag", Yaml.text(d, file, where + ".", "lag"));
+      Duration freshness = duration(file, where + ".freshness", Yaml.text(d, file, where + ".", "freshness"));
+      datasets.put(id, new DatasetSpec(id, kind, Yaml.optText(d, "description").orElse(""), cadence, window, grid, maxWindow,
+          lag, freshness));
     }
     return new ConnectorSpec(market, Yaml.optText(root, "display_name").orElse(market), tz, baseUrl, spacing,
         http(root, file), java.util.Collections.unmodifiableMap(datasets), policies(root), file);
@@ -156,7 +161,7 @@ public record ConnectorSpec(
     if (p == null || p.isNull()) {
       return Policies.NONE;
     }
-    return new Policies(Yaml.optText(p, "normalization"), Yaml.optText(p, "taxonomy"));
+    return new Policies(Yaml.optText(p, "normalization"), Yaml.optText(p, "taxonomy"), Yaml.optText(p, "quality"));
   }
 
   /** The optional {@code http:} block; unknown keys are refused (a misspelt budget would silently be the default). */

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * The four stages of one interval key. Each reads its input from the warehouse by interval key,
  * writes its output by interval key, and publishes its events only after that write succeeded.
  */
-public final class Pipeline {
+public final class Pipeline implements AutoCloseable {
   private final IntervalKey key;
   private final Dataset dataset;
   private final Warehouse warehouse;
@@ -67,6 +67,33 @@ public final class Pipeline {
   public Pipeline telemetry(Telemetry telemetry) {
     this.telemetry = requireNonNull(telemetry, "telemetry is null");
     return this;
+  }
+
+  private io.carbon254.ingest.core.quality.QualityRules rules;
+  private QualityGate.Context context = QualityGate.Context.DEFAULT;
+
+  /**
+   * The market's data-quality rules and what they need (timezone, lag, freshness; the previous
+   * interval's locations are read from Silver here). Default: the built-in checks in UTC.
+   */
+  public Pipeline quality(io.carbon254.ingest.core.quality.QualityRules rules, java.time.ZoneId zone, Duration lag,
+      Duration freshness) {
+    this.rules = requireNonNull(rules, "rules is null");
+    Duration len = key.window().length();
+    io.carbon254.ingest.core.IntervalWindow previous =
+        new io.carbon254.ingest.core.IntervalWindow(key.window().start().minus(len), key.window().start());
+    this.context = new QualityGate.Context(zone, lag, freshness,
+        () -> warehouse.silverSubjects(key.market(), key.dataset(), dataset.kind(), previous));
+    return this;
+  }
+
+  /** A gate with the rules in effect for this interval key (those of its start's local market day). */
+  private QualityGate.Checks newGate() {
+    if (rules == null) {
+      return QualityGate.start(key);
+    }
+    java.time.LocalDate day = java.time.LocalDate.ofInstant(key.window().start(), context.zone());
+    return QualityGate.start(key, rules.inEffect(key.dataset(), day), context);
   }
 
   /** Runs {@code body} as the step {@code span} (closed when it ends; marked failed when it throws). */
@@ -244,23 +271,26 @@ public final class Pipeline {
     }
     RecordKind kind = dataset.kind();
     String topic = EventFactory.topic(Stage.NORMALIZE, key);
-    QualityGate.Checks gate = QualityGate.start(key);
+    QualityGate.Checks gate = newGate();
     NaturalKeys seen = new NaturalKeys(key);
     java.util.Set<String> outsidePayloads = new java.util.LinkedHashSet<>();
     long[] parsed = {0};
     long[] outside = {0};
     String[] firstOutside = {null};
     boolean ahead = aheadWanted;
-    String enrichTopic = EventFactory.topic(Stage.ENRICH, key);
     Enricher enricher = ahead ? new Enricher() : null;
-    QualityGate.Checks loadGate = ahead ? QualityGate.start(key) : null;
+    QualityGate.Checks loadGate = ahead ? newGate() : null;
     Map<String, Instant> sources = new LinkedHashMap<>();
+    String enrichTopic = EventFactory.topic(Stage.ENRICH, key);
+    // the enriched events are encoded in this pass but held (spooled) until load's gate passed and
+    // Silver holds the rows: load commits them, or closes them unsent (close())
+    EventSink.EventWriter enrichedEv = ahead ? events.open(enrichTopic, key) : null;
+    boolean handedOver = false;
     try (Warehouse.StagingWriter staging = warehouse.openStaging(ahead ? Stage.ENRICH : Stage.NORMALIZE, key, kind);
         EventSink.EventWriter ev = events.open(topic, key);
-        EventSink.EventWriter enrichedEv = ahead ? events.open(enrichTopic, key) : null;
         Batches out = ahead ? new Batches(batch -> {
           // one pass for normalize, enrich and load's gate: the batch's normalized events, its
-          // enriched rows into enrich's staging with their events, the gate over the enriched rows
+          // enriched rows into enrich's staging with their (held) events, the gate over the enriched rows
           List<CanonicalRecord> enriched = new ArrayList<>(batch.size());
           for (CanonicalRecord r : batch) {
             CanonicalRecord e = enricher.apply(r);
@@ -274,7 +304,7 @@ public final class Pipeline {
                 () -> ev.appendRecords(topic, batch, h));
             step(telemetry.span("warehouse.write").attribute("table", kind.stagingTable()).attribute("rows", enriched.size()),
                 () -> staging.write(enriched));
-            step(telemetry.span("events.publish").attribute("topic", enrichTopic).attribute("events", enriched.size()),
+            step(telemetry.span("events.append").attribute("topic", enrichTopic).attribute("events", enriched.size()),
                 () -> enrichedEv.appendRecords(enrichTopic, enriched, h));
           };
         }) : new Batches(staging, ev, topic)) {
@@ -318,19 +348,23 @@ public final class Pipeline {
       step(telemetry.span("warehouse.commit").attribute("table", kind.stagingTable()), staging::commit);
       step(telemetry.span("events.commit").attribute("topic", topic), ev::commit);
       if (ahead) {
-        step(telemetry.span("events.commit").attribute("topic", enrichTopic), enrichedEv::commit);
         // the normalized rows went straight on to enrich: no normalize staging of this key stays
         // behind (an older run's would be stale); enrich and load run alone need a normalize again
         try (Warehouse.StagingWriter none = warehouse.openStaging(Stage.NORMALIZE, key, kind)) {
           none.commit();
         }
-        prepared = new Prepared(enricher, loadGate, sources);
+        prepared = new Prepared(enricher, loadGate, sources, enrichedEv);
+        handedOver = true;
       }
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("payloads", payloads.size());
       d.put("rows_parsed", parsed[0]);
       return new StageResult(Stage.NORMALIZE, parsed[0], accepted, accepted, payloads.size() + " payload(s) -> "
           + accepted + " canonical rows" + (ahead ? ", enriched in the same pass into " : " in ") + kind.stagingTable(), d);
+    } finally {
+      if (enrichedEv != null && !handedOver) {
+        enrichedEv.close(); // nothing of it sent
+      }
     }
   }
 
@@ -351,7 +385,19 @@ public final class Pipeline {
   }
 
   /** What the one-pass normalize left for enrich and load. */
-  private record Prepared(Enricher enricher, QualityGate.Checks gate, Map<String, Instant> sources) {}
+  private record Prepared(Enricher enricher, QualityGate.Checks gate, Map<String, Instant> sources, EventSink.EventWriter events) {}
+
+  /**
+   * Drops what a one-pass normalize left for a load that did not come (a stage failed in between):
+   * its held enriched events are discarded unsent.
+   */
+  @Override
+  public void close() {
+    if (prepared != null) {
+      prepared.events().close();
+      prepared = null;
+    }
+  }
 
   /** Enrich's per-row work: the taxonomy entry once per subject, the counts enrich reports. */
   private final class Enricher {
@@ -377,8 +423,8 @@ public final class Pipeline {
     }
 
     StageResult result() {
-      return new StageResult(Stage.ENRICH, rows, rows, rows, rows + " rows enriched ("
-          + known + " with a taxonomy entry, " + hubs.size() + " trading hub(s))",
+      return new StageResult(Stage.ENRICH, rows, rows, 0, rows + " rows enriched ("
+          + known + " with a taxonomy entry, " + hubs.size() + " trading hub(s)); their events go out with load, once the gate passed",
           Map.of("rows_with_taxonomy_entry", known, "trading_hubs", (long) hubs.size()));
     }
   }
@@ -412,11 +458,10 @@ public final class Pipeline {
       return prepared.enricher().result(); // done in normalize's pass (aheadInOnePass)
     }
     RecordKind kind = dataset.kind();
-    String topic = EventFactory.topic(Stage.ENRICH, key);
     Enricher enricher = new Enricher();
     try (Warehouse.StagingWriter staging = warehouse.openStaging(Stage.ENRICH, key, kind);
-        EventSink.EventWriter ev = events.open(topic, key);
-        Batches out = new Batches(staging, ev, topic)) {
+        Batches out = new Batches(batch -> () -> step(telemetry.span("warehouse.write").attribute("table", kind.stagingTable())
+            .attribute("rows", batch.size()), () -> staging.write(batch)))) {
       warehouse.scanStaging(Stage.NORMALIZE, key, kind, BATCH, batch -> {
         for (CanonicalRecord r : batch) {
           out.add(enricher.apply(r));
@@ -427,7 +472,6 @@ public final class Pipeline {
       }
       out.finish();
       step(telemetry.span("warehouse.commit").attribute("table", kind.stagingTable()), staging::commit);
-      step(telemetry.span("events.commit").attribute("topic", topic), ev::commit);
     }
     return enricher.result();
   }
@@ -439,59 +483,199 @@ public final class Pipeline {
    */
   public StageResult load() {
     RecordKind kind = dataset.kind();
+    String topic = EventFactory.topic(Stage.ENRICH, key);
     QualityGate.Checks gate;
     Map<String, Instant> sources;
-    if (prepared != null) { // gated in normalize's pass (aheadInOnePass): no staging scan
+    EventSink.EventWriter ev;
+    if (prepared != null) { // gated in normalize's pass (aheadInOnePass): no staging scan, the events encoded there
       gate = prepared.gate();
       sources = prepared.sources();
+      ev = prepared.events();
       prepared = null;
     } else {
-      QualityGate.Checks g = QualityGate.start(key);
+      QualityGate.Checks g = newGate();
       Map<String, Instant> src = new LinkedHashMap<>();
-      step(telemetry.span("warehouse.read").attribute("table", kind.stagingTable()), () -> warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> {
-        for (CanonicalRecord r : batch) {
-          g.add(r);
-          src.putIfAbsent(sourceOf(r), fetchedAtOf(r));
-        }
-      }));
+      Map<String, String> h = headers();
+      ev = events.open(topic, key);
+      try {
+        // one scan: the gate over the rows and their enriched events, encoded and held (spooled) until
+        // the gate passed and Silver holds the rows
+        step(telemetry.span("warehouse.read").attribute("table", kind.stagingTable()), () -> warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> {
+          for (CanonicalRecord r : batch) {
+            g.add(r);
+            src.putIfAbsent(sourceOf(r), fetchedAtOf(r));
+          }
+          step(telemetry.span("events.append").attribute("topic", topic).attribute("events", batch.size()),
+              () -> ev.appendRecords(topic, batch, h));
+        }));
+      } catch (RuntimeException | Error e) {
+        ev.close();
+        throw e;
+      }
       gate = g;
       sources = src;
     }
-    long n = gate.rows();
-    if (n == 0) {
-      throw new UsageException(key + ": no enriched rows for this interval; run `ingest enrich` first" + prunedHint());
+    try (EventSink.EventWriter held = ev) { // closed without a commit: nothing of it sent
+      long n = gate.rows();
+      if (n == 0) {
+        throw new UsageException(key + ": no enriched rows for this interval; run `ingest enrich` first" + prunedHint());
+      }
+      List<QualityResult> results = gate.results(runId, clock.instant());
+      step(telemetry.span("warehouse.write").attribute("table", "quality_results"), () -> warehouse.writeQualityResults(key, results));
+      telemetry.qualityChecked(results);
+      List<QualityResult> failed = results.stream().filter(r -> !r.passed()).toList();
+      for (QualityResult r : failed) {
+        log.warn("quality check " + r.check() + " failed (" + r.severity() + ")",
+            Map.of("check", r.check(), "severity", r.severity(), "observed", r.observed(), "details", r.details()));
+      }
+      List<QualityResult> errors = failed.stream().filter(r -> r.severity().equals(QualityGate.ERROR)).toList();
+      if (!errors.isEmpty()) {
+        long kept = step(telemetry.span("warehouse.write").attribute("table", Warehouse.quarantineTable(kind)),
+            () -> quarantine(kind, gate, errors));
+        throw new QualityGateException(key + ": quality gate failed, " + kind.silverTable() + " untouched, no enriched event: "
+            + errors.stream().map(r -> r.check() + " (" + r.details() + ")").collect(Collectors.joining("; "))
+            + "; " + kept + " row(s) held in " + Warehouse.quarantineTable(kind) + " (ingest quarantine list, release, drop)"
+            + "; payloads " + List.copyOf(sources.keySet()));
+      }
+      long written = step(telemetry.span("warehouse.upsert").attribute("table", kind.silverTable()).attribute("rows", n),
+          () -> warehouse.upsertSilverFromStaging(key, kind, BATCH));
+      Instant upserted = clock.instant();
+      supersedeHeld(kind, upserted);
+      telemetry.loaded(key.window().end(), sources.values().stream().map(f -> Duration.between(f, upserted)).toList());
+      // The gate passed and Silver holds the rows: only now do their enriched.* events go out (what
+      // downstream consumes is what Silver holds).
+      step(telemetry.span("events.publish").attribute("topic", topic).attribute("events", n), held::commit);
+      long[] cached = {0};
+      if (cache != CacheWarmer.NONE) {
+        step(telemetry.span("cache.warm"), () -> warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> cached[0] += cache.warm(batch)));
+      }
+      // Silver holds the rows now: the interval's staging (both stages) was only the hand-off.
+      step(telemetry.span("warehouse.prune").attribute("table", kind.stagingTable()), () -> warehouse.pruneStaging(key, kind));
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("checks_passed", results.size() - failed.size());
+      d.put("checks_warned", failed.size());
+      d.put("cache_keys", cached[0]);
+      d.put("rows_written", written);
+      d.put("events", n);
+      d.put("quality", summary(results));
+      return new StageResult(Stage.LOAD, n, n, n, n + " rows upserted into " + kind.silverTable() + " (" + written + " new or changed)"
+          + ", " + summary(results) + ", " + n + " events on " + topic + (cached[0] > 0 ? ", " + cached[0] + " cache keys" : ""), d);
     }
-    List<QualityResult> results = gate.results(runId, clock.instant());
-    step(telemetry.span("warehouse.write").attribute("table", "quality_results"), () -> warehouse.writeQualityResults(key, results));
-    telemetry.qualityChecked(results);
-    List<QualityResult> failed = results.stream().filter(r -> !r.passed()).toList();
-    for (QualityResult r : failed) {
-      log.warn("quality check " + r.check() + " failed (" + r.severity() + ")",
-          Map.of("check", r.check(), "severity", r.severity(), "observed", r.observed(), "details", r.details()));
+  }
+
+  /**
+   * Holds the interval's enriched rows in quarantine (a second pass over staging): each row with the
+   * failed check that names it (its series short, its value out of range, ...) or, when none does,
+   * the interval's first failed check; the key's rows of an earlier failed run are replaced.
+   * Staging stays: a re-run of load after a rules fix gates the same rows again.
+   */
+  private long quarantine(RecordKind kind, QualityGate.Checks gate, List<QualityResult> errors) {
+    java.util.Set<String> names = errors.stream().map(QualityResult::check).collect(Collectors.toSet());
+    Map<String, String> incomplete = names.contains("completeness") ? gate.incompleteSeries() : Map.of();
+    QualityResult first = errors.getFirst();
+    String whole = "the interval is held: " + first.check() + " failed" + (first.details().isEmpty() ? "" : " (" + first.details() + ")");
+    Instant at = clock.instant();
+    long[] n = {0};
+    try (Warehouse.QuarantineWriter w = warehouse.openQuarantine(key, kind, runId, at)) {
+      warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> {
+        List<Warehouse.HeldRow> held = new ArrayList<>(batch.size());
+        for (CanonicalRecord r : batch) {
+          java.util.Optional<String[]> p = gate.rowProblem(r, names, incomplete);
+          held.add(new Warehouse.HeldRow(r, p.map(x -> x[0]).orElse(first.check()), p.map(x -> x[1]).orElse(whole)));
+        }
+        w.write(held);
+        n[0] += held.size();
+      });
+      w.commit();
     }
-    List<QualityResult> errors = failed.stream().filter(r -> r.severity().equals(QualityGate.ERROR)).toList();
-    if (!errors.isEmpty()) {
-      throw new QualityGateException(key + ": quality gate failed, " + kind.silverTable() + " untouched: "
-          + errors.stream().map(r -> r.check() + " (" + r.details() + ")").collect(Collectors.joining("; "))
-          + "; payloads " + List.copyOf(sources.keySet()));
+    warehouse.recordQuarantineAction(new io.carbon254.ingest.core.sink.QuarantineAction(
+        io.carbon254.ingest.core.sink.QuarantineAction.HELD, key, runId, n[0], runId,
+        errors.stream().map(QualityResult::check).collect(Collectors.joining(", ")) + " failed", at));
+    log.warn("interval held in quarantine", Map.of("table", Warehouse.quarantineTable(kind), "rows", n[0],
+        "checks", errors.stream().map(QualityResult::check).toList()));
+    return n[0];
+  }
+
+  /** A successful load of the key makes the rows an earlier failed run held there obsolete: removed, recorded. */
+  private void supersedeHeld(RecordKind kind, Instant at) {
+    if (warehouse.heldRows(key, kind) == 0) {
+      return;
     }
-    long written = step(telemetry.span("warehouse.upsert").attribute("table", kind.silverTable()).attribute("rows", n),
-        () -> warehouse.upsertSilverFromStaging(key, kind, BATCH));
-    Instant upserted = clock.instant();
-    telemetry.loaded(key.window().end(), sources.values().stream().map(f -> Duration.between(f, upserted)).toList());
-    long[] cached = {0};
-    if (cache != CacheWarmer.NONE) {
-      step(telemetry.span("cache.warm"), () -> warehouse.scanStaging(Stage.ENRICH, key, kind, BATCH, batch -> cached[0] += cache.warm(batch)));
+    long n = warehouse.dropQuarantine(key, kind);
+    warehouse.recordQuarantineAction(new io.carbon254.ingest.core.sink.QuarantineAction(
+        io.carbon254.ingest.core.sink.QuarantineAction.SUPERSEDED, key, runId, n, runId,
+        "a later load of the interval passed the gate", at));
+    log.info("held rows superseded", Map.of("table", Warehouse.quarantineTable(kind), "rows", n));
+  }
+
+  /**
+   * An operator's decision on the held rows of the key: {@code release} upserts them into Silver at
+   * their versions, publishes their enriched events and warms the cache, as a load would; {@code
+   * drop} discards them. Either removes them from quarantine, prunes the key's staging (the failed
+   * run's hand-off; a later run starts from normalize) and records the action with {@code actor}
+   * and {@code note}. Nothing held is a usage error (exit 2).
+   */
+  public StageResult release(String actor, String note) {
+    return decide(io.carbon254.ingest.core.sink.QuarantineAction.RELEASED, actor, note);
+  }
+
+  public StageResult drop(String actor, String note) {
+    return decide(io.carbon254.ingest.core.sink.QuarantineAction.DROPPED, actor, note);
+  }
+
+  private StageResult decide(String action, String actor, String note) {
+    RecordKind kind = dataset.kind();
+    String table = Warehouse.quarantineTable(kind);
+    List<String> runs = warehouse.heldRunIds(key, kind);
+    long held = warehouse.heldRows(key, kind);
+    if (held == 0) {
+      throw new UsageException(key + ": no row of this interval is held in " + table + " (ingest quarantine list shows what is)");
     }
-    // Silver holds the rows now: the interval's staging (both stages) was only the hand-off.
-    step(telemetry.span("warehouse.prune").attribute("table", kind.stagingTable()), () -> warehouse.pruneStaging(key, kind));
+    long published = 0;
+    long cached = 0;
+    if (action.equals(io.carbon254.ingest.core.sink.QuarantineAction.RELEASED)) {
+      warehouse.releaseQuarantine(key, kind);
+      String topic = EventFactory.topic(Stage.ENRICH, key);
+      Map<String, String> h = new HashMap<>(headers());
+      long[] counts = {0, 0};
+      try (EventSink.EventWriter ev = events.open(topic, key)) {
+        warehouse.scanQuarantine(key, kind, BATCH, batch -> {
+          ev.appendRecords(topic, batch, h);
+          counts[0] += batch.size();
+          if (cache != CacheWarmer.NONE) {
+            counts[1] += cache.warm(batch);
+          }
+        });
+        ev.commit();
+      }
+      published = counts[0];
+      cached = counts[1];
+    }
+    long n = warehouse.dropQuarantine(key, kind);
+    warehouse.pruneStaging(key, kind);
+    Instant at = clock.instant();
+    warehouse.recordQuarantineAction(new io.carbon254.ingest.core.sink.QuarantineAction(action, key, String.join(",", runs), n, actor,
+        note, at));
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("checks_passed", results.size() - failed.size());
-    d.put("checks_warned", failed.size());
-    d.put("cache_keys", cached[0]);
-    d.put("rows_written", written);
-    return new StageResult(Stage.LOAD, n, n, 0, n + " rows upserted into " + kind.silverTable() + " (" + written + " new or changed)"
-        + ", " + (results.size() - failed.size()) + "/" + results.size() + " checks passed" + (cached[0] > 0 ? ", " + cached[0] + " cache keys" : ""), d);
+    d.put("action", action);
+    d.put("rows", n);
+    d.put("held_by_runs", runs);
+    d.put("events", published);
+    d.put("cache_keys", cached);
+    String what = action.equals(io.carbon254.ingest.core.sink.QuarantineAction.RELEASED)
+        ? n + " held row(s) released into " + kind.silverTable() + " at their versions, " + published + " events on "
+            + EventFactory.topic(Stage.ENRICH, key)
+        : n + " held row(s) dropped";
+    return new StageResult(Stage.LOAD, held, n, published, what + "; recorded in quarantine_actions (" + actor + ": " + note + ")", d);
+  }
+
+  /** {@code 11 checks: 10 passed, 1 warned (price_bounds)}: the gate's verdict in one phrase. */
+  static String summary(List<QualityResult> results) {
+    List<String> warned = results.stream().filter(r -> !r.passed() && !r.severity().equals(QualityGate.ERROR)).map(QualityResult::check).toList();
+    List<String> failed = results.stream().filter(r -> !r.passed() && r.severity().equals(QualityGate.ERROR)).map(QualityResult::check).toList();
+    long passed = results.size() - warned.size() - failed.size();
+    return results.size() + " checks: " + passed + " passed" + (warned.isEmpty() ? "" : ", " + warned.size() + " warned " + warned)
+        + (failed.isEmpty() ? "" : ", " + failed.size() + " failed " + failed);
   }
 
   /** Why staging may be empty: the interval's load succeeded and pruned it (then re-run from normalize). */

@@ -106,6 +106,15 @@ public enum RecordKind {
     return avroName;
   }
 
+  /** The column of what a series is about: location_id (prices), area (load), fuel (fuel mix). */
+  public String subjectColumn() {
+    return switch (this) {
+      case PRICES -> "location_id";
+      case LOAD -> "area";
+      case FUEL_MIX -> "fuel";
+    };
+  }
+
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -180,6 +180,112 @@ public interface Warehouse extends AutoCloseable {
   /** Silver rows of the interval key, latest version per natural key. */
   List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind);
 
+  /** A row a failed gate held back: the check that names it (else the interval's first failed error check) and why. */
+  record HeldRow(CanonicalRecord row, String check, String reason) {}
+
+  /** The quarantine write of one failed run of an interval key, in batches. */
+  interface QuarantineWriter extends AutoCloseable {
+    void write(List<HeldRow> rows);
+
+    /** Replaces the rows of the interval key held before (an earlier failed run's) with those written. */
+    void commit();
+
+    /** Without a commit: nothing of this write is kept. */
+    @Override
+    void close();
+  }
+
+  /** The quarantine table of a kind of record: {@code quarantine_prices}, {@code quarantine_load}, {@code quarantine_fuel_mix}. */
+  static String quarantineTable(RecordKind kind) {
+    return "quarantine_" + kind.id();
+  }
+
+  /** Opens the quarantine write of run {@code runId}'s rows of {@code key}, held at {@code at}. */
+  QuarantineWriter openQuarantine(IntervalKey key, RecordKind kind, String runId, java.time.Instant at);
+
+  /** The held rows of the interval key, as canonical records in batches (their events and cache entries on release). */
+  void scanQuarantine(IntervalKey key, RecordKind kind, int batchSize, io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out);
+
+  /**
+   * Upserts Silver from the held rows of the key at their versions, as load does from staging (a
+   * Silver row of a greater version stays); returns the rows held. The rows stay held until
+   * {@link #dropQuarantine}: a release interrupted part-way is repeated safely.
+   */
+  long releaseQuarantine(IntervalKey key, RecordKind kind);
+
+  /** Removes the held rows of the key (all of them, whichever run); returns how many there were. */
+  long dropQuarantine(IntervalKey key, RecordKind kind);
+
+  void recordQuarantineAction(QuarantineAction action);
+
+  /** What is held: one line per interval key, run and check, with its row count, for {@code ingest quarantine list}. */
+  default QueryResult heldIntervals(String market, java.util.Optional<String> dataset, java.util.Optional<io.carbon254.ingest.core.IntervalWindow> within) {
+    if (!market.matches("[a-z0-9_]+") || dataset.map(d -> !d.matches("[a-z0-9_]+")).orElse(false)) {
+      throw new IllegalArgumentException("not an identifier: " + market + "/" + dataset.orElse(""));
+    }
+    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(java.time.ZoneOffset.UTC);
+    List<String> columns = List.of("market", "dataset", "key_start_utc", "key_end_utc", "run_id", "check_name", "held_rows",
+        "quarantined_at", "example");
+    List<List<String>> rows = new java.util.ArrayList<>();
+    for (RecordKind k : RecordKind.values()) {
+      String where = " WHERE market = '" + market + "'" + dataset.map(d -> " AND dataset = '" + d + "'").orElse("")
+          + within.map(w -> " AND key_start_utc >= '" + f.format(w.start()) + "' AND key_end_utc <= '" + f.format(w.end()) + "'").orElse("");
+      QueryResult r = query("SELECT market, dataset, key_start_utc, key_end_utc, run_id, check_name, count(*) AS held_rows,"
+          + " min(quarantined_at) AS quarantined_at, min(reason) AS example FROM " + quarantineTable(k) + where
+          + " GROUP BY market, dataset, key_start_utc, key_end_utc, run_id, check_name");
+      rows.addAll(r.rows());
+    }
+    rows.sort(java.util.Comparator.<List<String>, String>comparing(r -> r.get(2)).thenComparing(r -> r.get(1)).thenComparing(r -> r.get(5)));
+    return new QueryResult(columns, rows);
+  }
+
+  /** The held rows of the key: those of the dataset whose interval starts in its window. */
+  private static String heldWhere(IntervalKey key) {
+    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(java.time.ZoneOffset.UTC);
+    if (!key.market().matches("[a-z0-9_]+") || !key.dataset().matches("[a-z0-9_]+")) {
+      throw new IllegalArgumentException("not an identifier: " + key.market() + "/" + key.dataset());
+    }
+    return " WHERE market = '" + key.market() + "' AND dataset = '" + key.dataset() + "' AND interval_start_utc >= '"
+        + f.format(key.window().start()) + "' AND interval_start_utc < '" + f.format(key.window().end()) + "'";
+  }
+
+  /** How many rows of the key are held (0 when none). */
+  default long heldRows(IntervalKey key, RecordKind kind) {
+    QueryResult r = query("SELECT count(*) AS n FROM " + quarantineTable(kind) + heldWhere(key));
+    return r.rows().isEmpty() ? 0 : Long.parseLong(r.rows().getFirst().getFirst());
+  }
+
+  /** The runs whose rows of the key are held. */
+  default List<String> heldRunIds(IntervalKey key, RecordKind kind) {
+    return query("SELECT DISTINCT run_id FROM " + quarantineTable(kind) + heldWhere(key) + " ORDER BY run_id").rows().stream()
+        .map(List::getFirst).toList();
+  }
+
+  /**
+   * How many distinct locations (areas, fuels: {@link RecordKind#subjectColumn}) Silver holds for
+   * the dataset's intervals starting in {@code window}; empty when it holds none there. For the
+   * location_set_shrink check. The SQL is the same on every warehouse here (UTC timestamps compared
+   * with their text).
+   */
+  default java.util.OptionalLong silverSubjects(String market, String dataset, RecordKind kind,
+      io.carbon254.ingest.core.IntervalWindow window) {
+    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(java.time.ZoneOffset.UTC);
+    if (!market.matches("[a-z0-9_]+") || !dataset.matches("[a-z0-9_]+")) {
+      throw new IllegalArgumentException("not an identifier: " + market + "/" + dataset);
+    }
+    QueryResult r = query("SELECT count(DISTINCT " + kind.subjectColumn() + ") AS n FROM " + kind.silverTable()
+        + " WHERE market = '" + market + "' AND dataset = '" + dataset + "' AND interval_start_utc >= '"
+        + f.format(window.start()) + "' AND interval_start_utc < '" + f.format(window.end()) + "'");
+    if (r.rows().isEmpty() || r.rows().getFirst().getFirst() == null) {
+      return java.util.OptionalLong.empty();
+    }
+    long n = Long.parseLong(r.rows().getFirst().getFirst());
+    return n == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(n);
+  }
+
   /** Replaces the quality results of this interval key. */
   void writeQualityResults(IntervalKey key, List<QualityResult> results);
 

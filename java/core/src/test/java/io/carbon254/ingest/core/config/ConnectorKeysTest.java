@@ -38,7 +38,7 @@ class ConnectorKeysTest {
       base_url: https://example.test
       rate_limit: {min_request_spacing: 7s, pool: pool_x, pool_slots: 3}
       http: {connect_timeout: 3s, attempt_timeout: 40s, part_timeout: 5m}
-      policies: {normalization: x/norm.yaml, taxonomy: x/tax.yaml}
+      policies: {normalization: x/norm.yaml, taxonomy: x/tax.yaml, quality: x/quality.yaml}
       defaults: {start_date: 2024-01-02, retries: 5, retry_delay: 1m, max_retry_delay: 9m, execution_timeout: 20m, max_active_runs: 2, catchup: true}
       datasets:
         d1: {kind: load, description: the one, cadence: hourly, schedule: "0 * * * *", window: 2h, lag: 15m, freshness: 3h, max_window: 12h}
@@ -73,7 +73,7 @@ class ConnectorKeysTest {
     ConnectorKeys.bundled().sections().forEach((s, keys) -> keys.values().stream().filter(k -> !k.required())
         .forEach(k -> optional.add(s.equals("top") ? k.name() : s + "." + k.name())));
     assertEquals(List.of("http", "policies", "http.connect_timeout", "http.attempt_timeout", "http.part_timeout",
-        "policies.normalization", "policies.taxonomy", "dataset.max_window"), optional);
+        "policies.normalization", "policies.taxonomy", "policies.quality", "dataset.max_window"), optional);
 
     ConnectorSpec s = parse(MINIMAL);
     assertEquals(new ConnectorSpec.HttpBudget(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)), s.http(),
@@ -98,6 +98,7 @@ class ConnectorKeysTest {
     read.put("http.part_timeout", s.http().partTimeout());
     read.put("policies.normalization", s.policies().normalization());
     read.put("policies.taxonomy", s.policies().taxonomy());
+    read.put("policies.quality", s.policies().quality());
     ConnectorSpec.DatasetSpec d = s.dataset("d1");
     read.put("datasets", s.datasetIds());
     read.put("dataset.kind", d.kind());
@@ -105,18 +106,22 @@ class ConnectorKeysTest {
     read.put("dataset.cadence", d.cadence());
     read.put("dataset.window", d.window());
     read.put("dataset.max_window", d.maxWindow());
+    read.put("dataset.lag", d.lag());
+    read.put("dataset.freshness", d.freshness());
     assertEquals(Map.ofEntries(Map.entry("market", "caiso"), Map.entry("display_name", "California ISO (test)"),
         Map.entry("timezone", ZoneId.of("America/Denver")), Map.entry("base_url", "https://example.test"),
         Map.entry("rate_limit.min_request_spacing", Duration.ofSeconds(7)), Map.entry("http.connect_timeout", Duration.ofSeconds(3)),
         Map.entry("http.attempt_timeout", Duration.ofSeconds(40)), Map.entry("http.part_timeout", Duration.ofMinutes(5)),
         Map.entry("policies.normalization", java.util.Optional.of("x/norm.yaml")), Map.entry("policies.taxonomy", java.util.Optional.of("x/tax.yaml")),
+        Map.entry("policies.quality", java.util.Optional.of("x/quality.yaml")),
         Map.entry("datasets", List.of("d1")), Map.entry("dataset.kind", RecordKind.LOAD), Map.entry("dataset.description", "the one"),
         Map.entry("dataset.cadence", "hourly"), Map.entry("dataset.window", Duration.ofHours(2)),
-        Map.entry("dataset.max_window", Duration.ofHours(12))), read);
+        Map.entry("dataset.max_window", Duration.ofHours(12)), Map.entry("dataset.lag", Duration.ofMinutes(15)),
+        Map.entry("dataset.freshness", Duration.ofHours(3))), read);
     // checked here by type, used by the Airflow DAG factory only (schedules, pools, retries, freshness)
     List<String> airflowOnly = List.of("owner", "rate_limit.pool", "rate_limit.pool_slots", "defaults.start_date", "defaults.retries",
         "defaults.retry_delay", "defaults.max_retry_delay", "defaults.execution_timeout", "defaults.max_active_runs",
-        "defaults.catchup", "dataset.schedule", "dataset.lag", "dataset.freshness");
+        "defaults.catchup", "dataset.schedule");
     List<String> blocks = List.of("rate_limit", "http", "defaults", "policies");
     TreeSet<String> covered = new TreeSet<>(read.keySet());
     covered.addAll(airflowOnly);

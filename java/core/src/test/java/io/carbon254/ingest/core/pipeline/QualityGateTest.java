@@ -43,7 +43,9 @@ class QualityGateTest {
   @Test
   void aCompleteConsistentHourPassesEveryCheck() {
     Map<String, QualityResult> r = run(complete("A"));
-    assertEquals(7, r.size());
+    assertEquals(List.of("row_count", "unique_natural_key", "interval_in_window", "interval_grid", "completeness",
+        "price_components_sum", "value_range", "all_null_or_zero", "location_set_shrink", "freshness"),
+        QualityGate.check(KEY, complete("A"), "r", T0).stream().map(QualityResult::check).toList(), "the built-in checks, in order");
     r.values().forEach(q -> assertTrue(q.passed(), q.toString()));
   }
 
@@ -64,13 +66,17 @@ class QualityGateTest {
   }
 
   @Test
-  void aMissingIntervalIsAWarningNotAGate() {
+  void aMissingIntervalFailsCompletenessNamingTheSeriesAndItsCounts() {
     List<CanonicalRecord> rows = complete("A");
+    rows.addAll(complete("B"));
     rows.remove(5);
     QualityResult c = run(rows).get("completeness");
     assertFalse(c.passed());
-    assertEquals("warn", c.severity());
+    assertEquals("error", c.severity(), "built in: completeness gates");
     assertEquals(11.0 / 12.0, c.observed(), 1e-9);
+    assertEquals(List.of("caiso|lmp_rt_5min|RT|LMP|A: 11 of 12 intervals"), c.involved());
+    assertEquals(1, c.involvedCount());
+    assertTrue(c.details().startsWith("1 of 2 series short"), c.details());
   }
 
   @Test

@@ -74,10 +74,10 @@ class CaisoProductionPipelineIT {
 
     Infra.Run apply = ingest(base, "ddl", "apply");
     assertEquals(0, apply.exit(), apply.all());
-    assertTrue(apply.out().contains("5 migration(s) applied"), apply.out());
+    assertTrue(apply.out().contains("7 migration(s) applied"), apply.out());
     Infra.Run again = ingest(base, "ddl", "apply");
     assertEquals(0, again.exit(), again.all());
-    assertTrue(again.out().contains("0 migration(s) applied, 5 already present"), again.out());
+    assertTrue(again.out().contains("0 migration(s) applied, 7 already present"), again.out());
   }
 
   @AfterAll

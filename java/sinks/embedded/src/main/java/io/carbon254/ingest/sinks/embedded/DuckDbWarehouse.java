@@ -15,6 +15,7 @@ import io.carbon254.ingest.core.record.Provenance;
 import io.carbon254.ingest.core.record.RecordKind;
 import io.carbon254.ingest.core.sink.BronzeRevisions;
 import io.carbon254.ingest.core.sink.QualityResult;
+import io.carbon254.ingest.core.sink.QuarantineAction;
 import io.carbon254.ingest.core.sink.QueryResult;
 import io.carbon254.ingest.core.sink.RunRecord;
 import io.carbon254.ingest.core.sink.Stage;
@@ -241,11 +242,19 @@ public final class DuckDbWarehouse implements Warehouse {
       // memory, growing with every staged row (ADR 0007).
       t.put(k.stagingTable(), "stage VARCHAR NOT NULL, " + columnsDdl(k));
     }
+    for (RecordKind k : RecordKind.values()) {
+      t.put(Warehouse.quarantineTable(k), "key_start_utc TIMESTAMP NOT NULL, key_end_utc TIMESTAMP NOT NULL, run_id VARCHAR NOT NULL,"
+          + " check_name VARCHAR NOT NULL, reason VARCHAR NOT NULL, quarantined_at TIMESTAMP NOT NULL, " + columnsDdl(k));
+    }
+    t.put("quarantine_actions", """
+        action VARCHAR NOT NULL, market VARCHAR NOT NULL, dataset VARCHAR NOT NULL, key_start_utc TIMESTAMP NOT NULL,
+          key_end_utc TIMESTAMP NOT NULL, run_id VARCHAR NOT NULL, rows BIGINT NOT NULL, actor VARCHAR NOT NULL,
+          note VARCHAR NOT NULL, acted_at TIMESTAMP NOT NULL""");
     t.put("quality_results", """
         market VARCHAR NOT NULL, dataset VARCHAR NOT NULL, interval_start_utc TIMESTAMP NOT NULL,
           interval_end_utc TIMESTAMP NOT NULL, check_name VARCHAR NOT NULL, severity VARCHAR NOT NULL,
           passed BOOLEAN NOT NULL, observed DOUBLE, expected DOUBLE, details VARCHAR, run_id VARCHAR NOT NULL,
-          checked_at TIMESTAMP NOT NULL""");
+          checked_at TIMESTAMP NOT NULL, threshold VARCHAR, involved VARCHAR[], involved_count BIGINT""");
     t.put("ingest_runs", """
         run_id VARCHAR NOT NULL, stage VARCHAR NOT NULL, market VARCHAR NOT NULL, dataset VARCHAR NOT NULL,
           interval_start_utc TIMESTAMP NOT NULL, interval_end_utc TIMESTAMP NOT NULL, status VARCHAR NOT NULL,
@@ -260,6 +269,10 @@ public final class DuckDbWarehouse implements Warehouse {
       for (Map.Entry<String, String> t : tables.entrySet()) {
         s.execute("CREATE TABLE IF NOT EXISTS " + t.getKey() + " (" + t.getValue() + ")");
       }
+      // columns added since a file was created (as ddl/0006 does on ClickHouse)
+      s.execute("ALTER TABLE quality_results ADD COLUMN IF NOT EXISTS threshold VARCHAR");
+      s.execute("ALTER TABLE quality_results ADD COLUMN IF NOT EXISTS involved VARCHAR[]");
+      s.execute("ALTER TABLE quality_results ADD COLUMN IF NOT EXISTS involved_count BIGINT");
     } catch (SQLException e) {
       throw fail("create tables", e);
     }
@@ -501,36 +514,27 @@ public final class DuckDbWarehouse implements Warehouse {
   public StagingWriter openStaging(Stage stage, IntervalKey key, RecordKind kind) {
     String what = "write " + kind.stagingTable();
     try {
-      Connection c = conn();
       String where = " WHERE stage = ? AND market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?";
       boolean stale = exists("SELECT 1 FROM " + kind.stagingTable() + where + " LIMIT 1", key, stage.id());
-      c.setAutoCommit(false);
-      try {
+      AppendTransaction tx = new AppendTransaction(kind.stagingTable(), what, () -> {
         if (stale) {
           PreparedStatement del = ps("DELETE FROM " + kind.stagingTable() + where);
           del.setString(1, stage.id());
           bindKey(del, key, 2);
           del.executeUpdate();
         }
-      } catch (SQLException e) {
-        c.rollback();
-        c.setAutoCommit(true);
-        throw e;
-      }
-      ChunkAppender a = ChunkAppender.open(c, kind.stagingTable());
+      });
       String stageId = stage.id();
       return new StagingWriter() {
-        private boolean open = true;
-
         @Override
         public void write(List<CanonicalRecord> batch) {
           try {
             for (CanonicalRecord r : batch) {
               Warehouse.checkStagingKey(key, r);
-              a.beginRow();
-              a.append(stageId);
-              appendRecord(a, r);
-              a.endRow();
+              tx.a.beginRow();
+              tx.a.append(stageId);
+              appendRecord(tx.a, r);
+              tx.a.endRow();
             }
           } catch (SQLException e) {
             throw fail(what, e);
@@ -539,39 +543,78 @@ public final class DuckDbWarehouse implements Warehouse {
 
         @Override
         public void commit() {
-          try {
-            a.flush();
-            a.close();
-            c.commit();
-            c.setAutoCommit(true);
-            open = false;
-          } catch (SQLException e) {
-            close();
-            throw fail(what, e);
-          }
+          tx.commit();
         }
 
         @Override
         public void close() {
-          if (!open) {
-            return;
-          }
-          open = false;
-          try {
-            a.close();
-          } catch (RuntimeException e) {
-            // discarded anyway by the rollback
-          }
-          try {
-            c.rollback();
-            c.setAutoCommit(true);
-          } catch (SQLException e) {
-            throw fail(what + " (rollback)", e);
-          }
+          tx.close();
         }
       };
     } catch (SQLException e) {
       throw fail(what, e);
+    }
+  }
+
+  /** What runs first inside an {@link AppendTransaction} (its deletes). */
+  private interface SqlStep {
+    void run() throws SQLException;
+  }
+
+  /**
+   * One transaction on the writing connection: {@code first} (the rows it replaces deleted), then
+   * rows appended through one Appender as they come; commit flushes and commits, close without a
+   * commit rolls back (nothing of the write is kept).
+   */
+  private final class AppendTransaction {
+    final ChunkAppender a;
+    private final Connection c;
+    private final String what;
+    private boolean open = true;
+
+    AppendTransaction(String table, String what, SqlStep first) throws SQLException {
+      this.c = conn();
+      this.what = what;
+      c.setAutoCommit(false);
+      try {
+        first.run();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        c.setAutoCommit(true);
+        throw e;
+      }
+      this.a = ChunkAppender.open(c, table);
+    }
+
+    void commit() {
+      try {
+        a.flush();
+        a.close();
+        c.commit();
+        c.setAutoCommit(true);
+        open = false;
+      } catch (SQLException e) {
+        close();
+        throw fail(what, e);
+      }
+    }
+
+    void close() {
+      if (!open) {
+        return;
+      }
+      open = false;
+      try {
+        a.close();
+      } catch (RuntimeException e) {
+        // discarded anyway by the rollback
+      }
+      try {
+        c.rollback();
+        c.setAutoCommit(true);
+      } catch (SQLException e) {
+        throw fail(what + " (rollback)", e);
+      }
     }
   }
 
@@ -711,6 +754,117 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  // ------------------------------------------------------------------------------- quarantine
+
+  private static final String HELD_WHERE = " WHERE market = ? AND dataset = ? AND interval_start_utc >= ? AND interval_start_utc < ?";
+
+  /**
+   * Appends the held rows through the Appender inside one transaction that first deletes the key's
+   * rows held before: commit makes the replacement visible at once, close without commit rolls back.
+   */
+  @Override
+  public QuarantineWriter openQuarantine(IntervalKey key, RecordKind kind, String runId, Instant at) {
+    String table = Warehouse.quarantineTable(kind);
+    String what = "write " + table;
+    try {
+      AppendTransaction tx = new AppendTransaction(table, what, () -> {
+        PreparedStatement del = ps("DELETE FROM " + table + HELD_WHERE);
+        bindKey(del, key, 1);
+        del.executeUpdate();
+      });
+      return new QuarantineWriter() {
+        @Override
+        public void write(List<HeldRow> rows) {
+          try {
+            for (HeldRow h : rows) {
+              tx.a.beginRow();
+              ts(tx.a, key.window().start());
+              ts(tx.a, key.window().end());
+              tx.a.append(runId);
+              tx.a.append(h.check());
+              tx.a.append(h.reason());
+              ts(tx.a, at);
+              appendRecord(tx.a, h.row());
+              tx.a.endRow();
+            }
+          } catch (SQLException e) {
+            throw fail(what, e);
+          }
+        }
+
+        @Override
+        public void commit() {
+          tx.commit();
+        }
+
+        @Override
+        public void close() {
+          tx.close();
+        }
+      };
+    } catch (SQLException e) {
+      throw fail(what, e);
+    }
+  }
+
+  @Override
+  public void scanQuarantine(IntervalKey key, RecordKind kind, int batchSize,
+      io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
+    scan(kind, Warehouse.quarantineTable(kind), "", null, key, batchSize, true, out);
+  }
+
+  /** Set-based, as load's upsert from staging: a held row replaces a Silver row of a lower version (or the same with other values). */
+  @Override
+  public long releaseQuarantine(IntervalKey key, RecordKind kind) {
+    String table = Warehouse.quarantineTable(kind);
+    String src = "e.market = ? AND e.dataset = ? AND e.interval_start_utc >= ? AND e.interval_start_utc < ?";
+    String dst = "s.market = ? AND s.dataset = ? AND s.interval_start_utc >= ? AND s.interval_start_utc < ?";
+    List<String> statements = upsertStatements(kind, table, src, dst);
+    return inTransaction("release " + table + " into " + kind.silverTable(), () -> {
+      for (String sql : statements) {
+        PreparedStatement ps = ps(sql);
+        bindKey(ps, key, 1);
+        bindKey(ps, key, 5);
+        ps.executeUpdate();
+      }
+      PreparedStatement n = ps("SELECT count(*) FROM " + table + HELD_WHERE);
+      bindKey(n, key, 1);
+      try (ResultSet rs = n.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
+  public long dropQuarantine(IntervalKey key, RecordKind kind) {
+    try {
+      PreparedStatement ps = ps("DELETE FROM " + Warehouse.quarantineTable(kind) + HELD_WHERE);
+      bindKey(ps, key, 1);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw fail("drop " + Warehouse.quarantineTable(kind), e);
+    }
+  }
+
+  @Override
+  public void recordQuarantineAction(QuarantineAction q) {
+    try {
+      PreparedStatement ps = ps("INSERT INTO quarantine_actions (action, market, dataset, key_start_utc, key_end_utc, run_id, rows,"
+          + " actor, note, acted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      ps.setString(1, q.action());
+      bindKey(ps, q.key(), 2);
+      ps.setString(6, q.runId());
+      ps.setLong(7, q.rows());
+      ps.setString(8, q.actor());
+      ps.setString(9, q.note());
+      ps.setObject(10, ts(q.at()));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw fail("write quarantine_actions", e);
+    }
+  }
+
   @Override
   public List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind) {
     List<CanonicalRecord> out = new ArrayList<>();
@@ -726,8 +880,9 @@ public final class DuckDbWarehouse implements Warehouse {
       if (results.isEmpty()) {
         return null;
       }
-      PreparedStatement ins = ps("INSERT INTO quality_results VALUES "
-          + String.join(", ", java.util.Collections.nCopies(results.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+      PreparedStatement ins = ps("INSERT INTO quality_results (market, dataset, interval_start_utc, interval_end_utc, check_name,"
+          + " severity, passed, observed, expected, details, run_id, checked_at, threshold, involved, involved_count) VALUES "
+          + String.join(", ", java.util.Collections.nCopies(results.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
       int at = 0;
       for (QualityResult r : results) {
         bindKey(ins, key, at + 1);
@@ -739,7 +894,10 @@ public final class DuckDbWarehouse implements Warehouse {
         ins.setString(at + 10, r.details());
         ins.setString(at + 11, r.runId());
         ins.setObject(at + 12, ts(r.checkedAt()));
-        at += 12;
+        ins.setString(at + 13, r.threshold());
+        ins.setObject(at + 14, conn().createArrayOf("VARCHAR", r.involved().toArray()));
+        ins.setLong(at + 15, r.involvedCount());
+        at += 15;
       }
       ins.executeUpdate();
       return null;

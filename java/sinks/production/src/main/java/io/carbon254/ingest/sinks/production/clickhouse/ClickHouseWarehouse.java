@@ -228,11 +228,8 @@ public final class ClickHouseWarehouse implements Warehouse {
     long generation = nextGeneration();
     String table = kind.stagingTable();
     String what = "write " + table + " for " + key + " (generation " + generation + ")";
-    List<String> cols = stagingColumns(kind);
+    ChunkedInsert out = new ChunkedInsert(what, table, stagingColumns(kind));
     return new StagingWriter() {
-      private final Chunk chunk = new Chunk(CHUNK_BYTES + 64 * 1024);
-      private final RowBinary w = new RowBinary(chunk);
-      private ClickHouseGateway.StreamingInsert insert;
       private long rows;
       private boolean closed;
 
@@ -244,29 +241,18 @@ public final class ClickHouseWarehouse implements Warehouse {
         try {
           for (CanonicalRecord r : batch) {
             Warehouse.checkStagingKey(key, r);
-            w.string(stage.id());
-            w.dateTime(key.window().start());
-            w.dateTime(key.window().end());
-            w.uint64(generation);
-            w.uint32(rows++);
-            writeValues(w, kind, r);
-            if (chunk.size() >= CHUNK_BYTES) {
-              send();
-            }
+            out.w.string(stage.id());
+            out.w.dateTime(key.window().start());
+            out.w.dateTime(key.window().end());
+            out.w.uint64(generation);
+            out.w.uint32(rows++);
+            writeValues(out.w, kind, r);
+            out.rowDone();
           }
-          if (chunk.size() > 0) {
-            send();
-          }
+          out.batchDone();
         } catch (IOException e) {
           throw new IllegalStateException(e); // an in-memory buffer does not fail
         }
-      }
-
-      private void send() {
-        if (insert == null) {
-          insert = gateway.openInsert(what, db + "." + table, cols);
-        }
-        insert.write(chunk.take());
       }
 
       @Override
@@ -275,9 +261,7 @@ public final class ClickHouseWarehouse implements Warehouse {
           throw new IllegalStateException(what + ": the writer is closed");
         }
         try {
-          if (insert != null) {
-            insert.finish();
-          }
+          out.finish();
           publishGeneration(stage, key, kind, generation, rows);
         } finally {
           closed = true;
@@ -290,12 +274,66 @@ public final class ClickHouseWarehouse implements Warehouse {
           return;
         }
         closed = true;
-        chunk.take();
-        if (insert != null) {
-          insert.abort();
-        }
+        out.abort();
       }
     };
+  }
+
+  /**
+   * Rows encoded as RowBinary into a chunk and streamed to one INSERT, opened when the first chunk
+   * is sent: nothing of an interval is held in memory but the chunk being encoded.
+   */
+  private final class ChunkedInsert {
+    final RowBinary w;
+    private final Chunk chunk = new Chunk(CHUNK_BYTES + 64 * 1024);
+    private final String what;
+    private final String table;
+    private final List<String> columns;
+    private ClickHouseGateway.StreamingInsert insert;
+
+    ChunkedInsert(String what, String table, List<String> columns) {
+      this.what = what;
+      this.table = table;
+      this.columns = columns;
+      this.w = new RowBinary(chunk);
+    }
+
+    /** After each row: a full chunk goes out. */
+    void rowDone() {
+      if (chunk.size() >= CHUNK_BYTES) {
+        send();
+      }
+    }
+
+    /** After each batch: what is left goes out (the batch's rows are then the server's). */
+    void batchDone() {
+      if (chunk.size() > 0) {
+        send();
+      }
+    }
+
+    private void send() {
+      if (insert == null) {
+        insert = gateway.openInsert(what, db + "." + table, columns);
+      }
+      insert.write(chunk.take());
+    }
+
+    void finish() {
+      if (insert != null) {
+        insert.finish();
+      }
+    }
+
+    /** Without a finish: the server refuses the incomplete body; true when some of it was sent. */
+    boolean abort() {
+      chunk.take();
+      if (insert == null) {
+        return false;
+      }
+      insert.abort();
+      return true;
+    }
   }
 
   /**
@@ -483,6 +521,163 @@ public final class ClickHouseWarehouse implements Warehouse {
         });
   }
 
+  // ------------------------------------------------------------------------------- quarantine
+
+  /** A string literal: quotes and backslashes escaped (run ids from Airflow hold ':' and '+'). */
+  private static String literal(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static String heldWhere(IntervalKey key) {
+    return "market = " + Sql.key(key.market()) + " AND dataset = " + Sql.key(key.dataset()) + " AND interval_start_utc >= "
+        + Sql.time(key.window().start()) + " AND interval_start_utc < " + Sql.time(key.window().end());
+  }
+
+  /**
+   * Deletes rows by a mutation and waits for it: quarantine actions are rare operator steps, and
+   * the Debian server (18.16) has no lightweight DELETE. On a cluster the mutation goes to every
+   * shard's local table.
+   */
+  private void deleteWhere(String table, String where) {
+    String target = config.cluster().map(c -> db + "." + table + "_local ON CLUSTER " + Sql.identifier(c)).orElse(db + "." + table);
+    gateway.execute("delete from " + table, "ALTER TABLE " + target + " DELETE WHERE " + where);
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+    String pending = "SELECT count() FROM system.mutations WHERE database = " + literal(db) + " AND table = "
+        + literal(config.cluster().isPresent() ? table + "_local" : table) + " AND is_done = 0";
+    while (!gateway.select("wait for the delete from " + table, pending).getFirst().getFirst().equals("0")) {
+      if (System.nanoTime() > deadline) {
+        throw new io.carbon254.ingest.core.UpstreamUnavailableException("ClickHouse at " + config.dsn().server()
+            + ": the delete from " + table + " has not finished after 120 s (system.mutations); a re-run is safe");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a delete from " + table, e);
+      }
+    }
+  }
+
+  /**
+   * Streams the held rows into the quarantine table as they come; commit then deletes the key's
+   * rows of earlier runs (a mutation), so the key holds this run's rows only. Closing without a
+   * commit aborts the insert and deletes whatever of this run's rows the server stored already.
+   */
+  @Override
+  public QuarantineWriter openQuarantine(IntervalKey key, RecordKind kind, String runId, Instant at) {
+    String table = io.carbon254.ingest.core.sink.Warehouse.quarantineTable(kind);
+    String what = "write " + table + " for " + key;
+    List<String> cols = new ArrayList<>(List.of("key_start_utc", "key_end_utc", "run_id", "check_name", "reason", "quarantined_at"));
+    kind.columns().forEach(c -> cols.add(c.name()));
+    ChunkedInsert out = new ChunkedInsert(what, table, cols);
+    return new QuarantineWriter() {
+      private boolean closed;
+
+      @Override
+      public void write(List<HeldRow> rows) {
+        try {
+          for (HeldRow h : rows) {
+            out.w.dateTime(key.window().start());
+            out.w.dateTime(key.window().end());
+            out.w.string(runId);
+            out.w.string(h.check());
+            out.w.string(h.reason());
+            out.w.dateTime(at);
+            writeValues(out.w, kind, h.row());
+            out.rowDone();
+          }
+          out.batchDone();
+        } catch (IOException e) {
+          throw new IllegalStateException(e); // an in-memory buffer does not fail
+        }
+      }
+
+      @Override
+      public void commit() {
+        closed = true;
+        out.finish();
+        deleteWhere(table, heldWhere(key) + " AND run_id != " + literal(runId));
+      }
+
+      @Override
+      public void close() {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        if (out.abort()) {
+          deleteWhere(table, heldWhere(key) + " AND run_id = " + literal(runId));
+        }
+      }
+    };
+  }
+
+  @Override
+  public void scanQuarantine(IntervalKey key, RecordKind kind, int batchSize,
+      io.carbon254.ingest.core.connector.RowSink<List<CanonicalRecord>> out) {
+    String table = io.carbon254.ingest.core.sink.Warehouse.quarantineTable(kind);
+    String order = kind.naturalKey().stream().filter(c -> !c.equals("market") && !c.equals("dataset"))
+        .collect(Collectors.joining(", "));
+    String sql = "SELECT " + String.join(", ", kind.columns().stream().map(Column::name).toList()) + " FROM " + db + "." + table
+        + " WHERE " + heldWhere(key) + " ORDER BY " + order + "\nFORMAT RowBinary";
+    gateway.selectStreaming("read " + table + " for " + key, sql, in -> {
+      RowBinaryReader r = new RowBinaryReader(in);
+      List<Column> cols = kind.columns();
+      String[] previous = new String[cols.size()];
+      List<CanonicalRecord> batch = new ArrayList<>(Math.min(batchSize, 8192));
+      while (!r.atEnd()) {
+        batch.add(kind.fromValues(readValues(r, cols, previous)));
+        if (batch.size() == batchSize) {
+          out.accept(batch);
+          batch = new ArrayList<>(Math.min(batchSize, 8192));
+        }
+      }
+      if (!batch.isEmpty()) {
+        out.accept(batch);
+      }
+      return null;
+    });
+  }
+
+  /** Server-side {@code INSERT INTO silver … SELECT … FROM quarantine}: ReplacingMergeTree(version) keeps the greatest version. */
+  @Override
+  public long releaseQuarantine(IntervalKey key, RecordKind kind) {
+    String table = io.carbon254.ingest.core.sink.Warehouse.quarantineTable(kind);
+    String cols = String.join(", ", kind.columns().stream().map(Column::name).toList());
+    gateway.execute("release " + table + " into " + kind.silverTable() + " for " + key, "INSERT INTO " + db + "." + kind.silverTable()
+        + " (" + cols + ") SELECT " + cols + " FROM " + db + "." + table + " WHERE " + heldWhere(key));
+    return heldRows(key, kind);
+  }
+
+  @Override
+  public long dropQuarantine(IntervalKey key, RecordKind kind) {
+    String table = io.carbon254.ingest.core.sink.Warehouse.quarantineTable(kind);
+    long n = Long.parseLong(gateway.select("count " + table, "SELECT count() FROM " + db + "." + table + " WHERE " + heldWhere(key))
+        .getFirst().getFirst());
+    if (n > 0) {
+      deleteWhere(table, heldWhere(key));
+    }
+    return n;
+  }
+
+  @Override
+  public void recordQuarantineAction(io.carbon254.ingest.core.sink.QuarantineAction q) {
+    gateway.insert("record quarantine action " + q.action() + " for " + q.key(), db + ".quarantine_actions",
+        List.of("action", "market", "dataset", "key_start_utc", "key_end_utc", "run_id", "rows", "actor", "note", "acted_at"),
+        w -> {
+          w.string(q.action());
+          w.string(q.key().market());
+          w.string(q.key().dataset());
+          w.dateTime(q.key().window().start());
+          w.dateTime(q.key().window().end());
+          w.string(q.runId());
+          w.uint64(q.rows());
+          w.string(q.actor());
+          w.string(q.note());
+          w.dateTime(q.at());
+        });
+  }
+
   @Override
   public List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind) {
     String sql = "SELECT " + selectList(kind) + " FROM " + db + "." + kind.silverTable() + " FINAL WHERE market = "
@@ -504,7 +699,7 @@ public final class ClickHouseWarehouse implements Warehouse {
         "write " + results.size() + " quality result(s) for " + key,
         db + ".quality_results",
         List.of("market", "dataset", "interval_start_utc", "interval_end_utc", "check_name", "severity", "passed",
-            "observed", "expected", "details", "run_id", "checked_at", "generation"),
+            "observed", "expected", "threshold", "details", "involved", "involved_count", "run_id", "checked_at", "generation"),
         w -> {
           for (QualityResult r : results) {
             w.string(key.market());
@@ -516,9 +711,12 @@ public final class ClickHouseWarehouse implements Warehouse {
             w.uint8(r.passed() ? 1 : 0);
             w.float64(r.observed());
             w.float64(r.expected());
+            w.string(r.threshold());
             if (w.present(r.details())) {
               w.string(r.details());
             }
+            w.strings(r.involved());
+            w.uint64(r.involvedCount());
             w.string(r.runId());
             w.dateTime(r.checkedAt());
             w.uint64(generation);

@@ -63,6 +63,14 @@ final class RowBinary {
     fixed(epochSeconds(t), 4);
   }
 
+  /** {@code Array(String)}: the count, then each string. */
+  void strings(java.util.List<String> values) throws IOException {
+    varint(values.size());
+    for (String v : values) {
+      string(v);
+    }
+  }
+
   /** The null flag of a Nullable column; returns true when a value must follow. */
   boolean present(Object v) throws IOException {
     out.write(v == null ? 1 : 0);

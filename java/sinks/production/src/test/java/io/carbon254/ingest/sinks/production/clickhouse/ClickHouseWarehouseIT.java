@@ -419,6 +419,69 @@ class ClickHouseWarehouseIT {
   }
 
   @Test
+  void qualityResultsKeepTheThresholdAndTheRowsTheyName() {
+    IntervalKey key = Rows.key("caiso", "quality_it", T0, T0.plusSeconds(3600));
+    Instant now = Instant.parse("2024-11-03T10:00:00Z");
+    wh.writeQualityResults(key, List.of(new QualityResult("price_bounds", "warn", false, 2, 1000, "2 above soft_offer_cap", "r1", now,
+        "soft_offer_cap 1000, hard_offer_cap 2000", List.of("caiso|quality_it|RTM|LMP|A|2024-11-03T08:00:00Z = 3000.0", "it's B"), 2)));
+    QueryResult q = wh.query("SELECT threshold, involved, involved_count FROM " + DB + ".quality_results FINAL WHERE dataset = 'quality_it'");
+    assertEquals(List.of(List.of("soft_offer_cap 1000, hard_offer_cap 2000",
+        "['caiso|quality_it|RTM|LMP|A|2024-11-03T08:00:00Z = 3000.0','it's B']", "2")), q.rows());
+  }
+
+  @Test
+  void heldRowsAreReplacedByALaterRunReleasedAtTheirVersionsAndDropped() {
+    IntervalKey key = Rows.key("caiso", "quarantine_it", T0, T0.plusSeconds(3600));
+    Instant at = Instant.parse("2024-11-03T10:00:00Z");
+    List<CanonicalRecord> first = List.of(Rows.price("caiso", "quarantine_it", "A", T0, 30, 5), Rows.price("caiso", "quarantine_it", "B", T0, 31, 5));
+    try (io.carbon254.ingest.core.sink.Warehouse.QuarantineWriter w = wh.openQuarantine(key, RecordKind.PRICES, "scheduled__2024-11-03T08:00:00+00:00", at)) {
+      w.write(first.stream().map(r -> new io.carbon254.ingest.core.sink.Warehouse.HeldRow(r, "completeness", "its series is short")).toList());
+      w.commit();
+    }
+    assertEquals(2, wh.heldRows(key, RecordKind.PRICES));
+    List<CanonicalRecord> second = List.of(Rows.price("caiso", "quarantine_it", "A", T0, 40, 7));
+    try (io.carbon254.ingest.core.sink.Warehouse.QuarantineWriter w = wh.openQuarantine(key, RecordKind.PRICES, "r2", at.plusSeconds(60))) {
+      w.write(second.stream().map(r -> new io.carbon254.ingest.core.sink.Warehouse.HeldRow(r, "value_range", "too high")).toList());
+      w.commit();
+    }
+    assertEquals(List.of("r2"), wh.heldRunIds(key, RecordKind.PRICES), "the later failed run replaced the key's held rows");
+    List<CanonicalRecord> scanned = new java.util.ArrayList<>();
+    wh.scanQuarantine(key, RecordKind.PRICES, 10, scanned::addAll);
+    assertEquals(second, scanned, "the held rows round-trip exactly");
+    QueryResult listed = wh.heldIntervals("caiso", java.util.Optional.of("quarantine_it"), java.util.Optional.empty());
+    assertEquals(List.of(List.of("caiso", "quarantine_it", "2024-11-03 08:00:00", "2024-11-03 09:00:00", "r2", "value_range", "1")),
+        listed.rows().stream().map(r -> r.subList(0, 7)).toList());
+
+    // a newer Silver row stays; the held row goes in where Silver has an older version or none
+    wh.upsertSilver(RecordKind.PRICES, List.of(Rows.price("caiso", "quarantine_it", "A", T0, 99, 9)));
+    assertEquals(1, wh.releaseQuarantine(key, RecordKind.PRICES));
+    assertEquals(99.0, ((io.carbon254.ingest.core.record.PriceRecord) wh.readSilver(key, RecordKind.PRICES).getFirst()).price(),
+        "Silver's version 9 beats the held version 7");
+    try (io.carbon254.ingest.core.sink.Warehouse.QuarantineWriter w = wh.openQuarantine(key, RecordKind.PRICES, "r3", at.plusSeconds(120))) {
+      w.write(List.of(new io.carbon254.ingest.core.sink.Warehouse.HeldRow(Rows.price("caiso", "quarantine_it", "B", T0, 50, 3), "completeness", "short")));
+      w.commit();
+    }
+    assertEquals(1, wh.releaseQuarantine(key, RecordKind.PRICES));
+    assertEquals(List.of(99.0, 50.0), wh.readSilver(key, RecordKind.PRICES).stream()
+        .map(r -> ((io.carbon254.ingest.core.record.PriceRecord) r).price()).toList());
+    assertEquals(1, wh.dropQuarantine(key, RecordKind.PRICES));
+    assertEquals(0, wh.heldRows(key, RecordKind.PRICES), "the delete was waited for");
+
+    wh.recordQuarantineAction(new io.carbon254.ingest.core.sink.QuarantineAction("released", key, "r3", 1, "oncall", "node back", at));
+    assertEquals(List.of(List.of("released", "r3", "1", "oncall", "node back")), wh.query("SELECT action, run_id, rows, actor, note FROM "
+        + DB + ".quarantine_actions WHERE dataset = 'quarantine_it'").rows());
+  }
+
+  @Test
+  void aQuarantineWriteClosedWithoutCommitKeepsNothing() {
+    IntervalKey key = Rows.key("caiso", "quarantine_abort_it", T0, T0.plusSeconds(3600));
+    try (io.carbon254.ingest.core.sink.Warehouse.QuarantineWriter w = wh.openQuarantine(key, RecordKind.PRICES, "r1", T0)) {
+      w.write(List.of(new io.carbon254.ingest.core.sink.Warehouse.HeldRow(Rows.price("caiso", "quarantine_abort_it", "A", T0, 30, 5), "c", "r")));
+    }
+    assertEquals(0, wh.heldRows(key, RecordKind.PRICES));
+  }
+
+  @Test
   void queryIsReadOnlyAndBadSqlIsAUsageError() {
     assertThrows(UsageException.class, () -> wh.query("DROP DATABASE " + DB));
     assertThrows(UsageException.class, () -> wh.query("SELEC 1"));

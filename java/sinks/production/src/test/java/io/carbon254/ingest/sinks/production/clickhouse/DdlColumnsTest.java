@@ -69,6 +69,16 @@ class DdlColumnsTest {
   }
 
   @Test
+  void quarantineTablesHoldTheKeyTheRunTheCheckAndWhyThenTheSilverColumns() {
+    for (RecordKind k : RecordKind.values()) {
+      Table t = table(io.carbon254.ingest.core.sink.Warehouse.quarantineTable(k));
+      assertEquals(List.of("key_start_utc", "key_end_utc", "run_id", "check_name", "reason", "quarantined_at"),
+          t.columns().subList(0, 6).stream().map(c -> c[0]).toList(), t.name());
+      assertColumns(k, t.columns(), 6, t.name());
+    }
+  }
+
+  @Test
   void silverTablesHaveTheRecordKindColumnsTheNaturalKeyAsOrderAndAReplacingEngineByVersion() {
     for (RecordKind k : RecordKind.values()) {
       Table t = table(k.silverTable());
