@@ -6,6 +6,8 @@ JAVA_HOME_21 = $(shell $(ROOT)/scripts/find-jdk.sh)
 MVN := JAVA_HOME=$(JAVA_HOME_21) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $(MAVEN_OPTS)" mvn -B -q -f java/pom.xml
 JAR := java/tasks/target/ingest.jar
 INGEST := $(ROOT)/bin/ingest
+# The connector catalogue from this checkout's connectors/, whatever INGEST_CONNECTORS_DIR says.
+CONNECTORS_INDEX := INGEST_CONNECTORS_DIR=$(ROOT)/connectors $(INGEST) --log-format text connectors index
 export INGEST_HOME ?= $(ROOT)/.ingest
 
 # Extra test suites (Airflow, real servers) register themselves here from mk/*.mk.
@@ -13,7 +15,7 @@ TEST_TARGETS :=
 
 -include mk/*.mk
 
-.PHONY: help build jdk demo test test-java clean bench
+.PHONY: help build jdk demo test test-java clean bench connectors-index
 
 help: ## List the targets (colours only on a terminal)
 	@if [ -t 1 ]; then c='\033[36m'; r='\033[0m'; else c=; r=; fi; \
@@ -33,11 +35,12 @@ build: ## Build the shaded task JAR (java/tasks/target/ingest.jar, DuckDB's nati
 demo: build ## Run every CAISO, PJM, ERCOT and MISO dataset over each market's fall-back day 2024-11-03 (25 local hours; MISO's EST: 24) on the embedded default, offline
 	@$(ROOT)/scripts/demo.sh
 
-test-java: ## Java unit and parser tests (no servers)
+test-java: ## Java unit and parser tests (no servers), then the staleness check of the connector catalogue (ingest connectors index --check)
 	@test -n "$(JAVA_HOME_21)" || { echo "no JDK >= 21 found" >&2; exit 2; }
 	@find java -path '*/target/surefire-reports' -type d -prune -exec rm -rf {} + 2>/dev/null || true
 	@$(MVN) install; rc=$$?; $(ROOT)/scripts/test-summary.sh test-java surefire-reports; \
-	  if [ $$rc = 0 ]; then $(ROOT)/scripts/cds-archive.sh "$(JAVA_HOME_21)/bin/java" $(JAR) java/tasks/target/ingest.jsa >/dev/null || true; fi; exit $$rc
+	  if [ $$rc = 0 ]; then $(ROOT)/scripts/cds-archive.sh "$(JAVA_HOME_21)/bin/java" $(JAR) java/tasks/target/ingest.jsa >/dev/null || true; fi; \
+	  if [ $$rc = 0 ]; then $(CONNECTORS_INDEX) --check || rc=$$?; fi; exit $$rc
 
 test: test-java $(TEST_TARGETS) ## The whole suite: Java, then every suite that needs real servers or Airflow
 	@echo "make test: all suites passed ($(strip test-java $(TEST_TARGETS)))"
@@ -45,6 +48,9 @@ test: test-java $(TEST_TARGETS) ## The whole suite: Java, then every suite that 
 clean: ## Remove build output and the embedded data directory
 	$(MVN) clean
 	rm -rf .ingest
+
+connectors-index: build ## Write the connector catalogue connectors/index.json and docs/connectors.md (markets, datasets, sources, credentials, schedules, tables, topics, schemas, checks, terms); commit both
+	@$(CONNECTORS_INDEX)
 
 bench: build ## JAR vs DuckDB SQL/polars/pandas on one day of 5-min LMPs: median wall, CPU, peak RSS, ratios, targets [BENCH_NODES=1000 BENCH_RUNS=3 BENCH_SCALING="1000 3000 10000" INGEST_JAVA_OPTS=-Xmx384m]
 	@$(ROOT)/scripts/bench.sh

@@ -292,6 +292,17 @@ def test_every_key_of_the_list_is_a_field_of_the_spec():
     assert names("dataset") == [f.name for f in fields(DatasetSpec) if f.name != "id"]
 
 
+def test_terms_are_optional_text(tmp_path):
+    """``terms`` (the source's terms of use, shown in the connector catalogue) may be absent, never empty."""
+    assert "internal use" in load_market(CONNECTORS / "pjm.yaml").terms.lower()
+    data = caiso_data()
+    del data["terms"]
+    assert load_market(write(tmp_path, data)).terms is None
+    data["terms"] = ""
+    e = error_of(tmp_path, data)
+    assert (e.key, "non-empty" in e.problem) == ("terms", True), e
+
+
 def test_durations_take_milliseconds_as_the_jar_does(tmp_path):
     assert parse_duration("250ms") == dt.timedelta(milliseconds=250)
     data = caiso_data()

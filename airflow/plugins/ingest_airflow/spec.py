@@ -114,6 +114,7 @@ class MarketSpec:
     datasets: tuple[DatasetSpec, ...]
     http: HttpBudgets = HttpBudgets()
     policies: Policies = Policies()
+    terms: str | None = None  # the source's terms of use (the connector catalogue shows them); None: not stated
 
     def cadences(self) -> dict[str, tuple[DatasetSpec, ...]]:
         """Datasets grouped by cadence, in file order: one DAG each."""
@@ -392,6 +393,7 @@ def parse_market(source: Path, data: Any) -> MarketSpec:
         datasets=tuple(datasets),
         http=http,
         policies=policies,
+        terms=top.str("terms") if "terms" in data else None,
     )
 
 

@@ -19,6 +19,14 @@ public interface MarketConnector {
 
   Dataset dataset(String id, ConnectorContext context);
 
+  /**
+   * What dataset {@code id} reads upstream (endpoints, credentials), for the connector catalogue;
+   * empty when the connector does not say (the catalogue's test requires it of every dataset).
+   */
+  default java.util.Optional<SourceDescription> source(String id) {
+    return java.util.Optional.empty();
+  }
+
   /** Where retry notices of the connector's HTTP client go (the task's structured log). */
   default MarketConnector onRetry(java.util.function.Consumer<String> log) {
     return this;

@@ -35,6 +35,7 @@ class ConnectorKeysTest {
       display_name: California ISO (test)
       timezone: America/Denver
       owner: team-x
+      terms: internal use only
       base_url: https://example.test
       rate_limit: {min_request_spacing: 7s, pool: pool_x, pool_slots: 3}
       http: {connect_timeout: 3s, attempt_timeout: 40s, part_timeout: 5m}
@@ -72,7 +73,7 @@ class ConnectorKeysTest {
     List<String> optional = new ArrayList<>();
     ConnectorKeys.bundled().sections().forEach((s, keys) -> keys.values().stream().filter(k -> !k.required())
         .forEach(k -> optional.add(s.equals("top") ? k.name() : s + "." + k.name())));
-    assertEquals(List.of("http", "policies", "http.connect_timeout", "http.attempt_timeout", "http.part_timeout",
+    assertEquals(List.of("terms", "http", "policies", "http.connect_timeout", "http.attempt_timeout", "http.part_timeout",
         "policies.normalization", "policies.taxonomy", "policies.quality", "dataset.max_window"), optional);
 
     ConnectorSpec s = parse(MINIMAL);
@@ -82,6 +83,7 @@ class ConnectorKeysTest {
     assertEquals(Duration.ofDays(31), s.dataset("dd").maxWindow(), "max_window of a daily cadence: 31d");
     assertEquals(Duration.ZERO, s.minRequestSpacing(), "min_request_spacing may be zero");
     assertEquals(ConnectorSpec.Policies.NONE, s.policies(), "policies and each of its keys: no file (no rules, no taxonomy)");
+    // terms: absent, the connector catalogue (ingest connectors index) says "not stated" (ConnectorsIndexTest)
   }
 
   @Test
@@ -122,9 +124,12 @@ class ConnectorKeysTest {
     List<String> airflowOnly = List.of("owner", "rate_limit.pool", "rate_limit.pool_slots", "defaults.start_date", "defaults.retries",
         "defaults.retry_delay", "defaults.max_retry_delay", "defaults.execution_timeout", "defaults.max_active_runs",
         "defaults.catchup", "dataset.schedule");
+    // checked here by type, read only by the connector catalogue (ingest connectors index), from the file as written
+    List<String> catalogueOnly = List.of("terms");
     List<String> blocks = List.of("rate_limit", "http", "defaults", "policies");
     TreeSet<String> covered = new TreeSet<>(read.keySet());
     covered.addAll(airflowOnly);
+    covered.addAll(catalogueOnly);
     covered.addAll(blocks);
     // a new key fails here until the test says what the JAR does with it
     assertEquals(new TreeSet<>(ConnectorKeys.bundled().paths()), covered);
@@ -140,7 +145,7 @@ class ConnectorKeysTest {
   @Test
   void anUnknownKeyAtAnyLevelNamesTheFileTheKeyAndWhatIsAllowed() {
     UsageException top = refused(FULL + "timezon: UTC\n");
-    assertEquals("caiso.yaml: timezon: unknown key (allowed here: market, display_name, timezone, owner, base_url, rate_limit, "
+    assertEquals("caiso.yaml: timezon: unknown key (allowed here: market, display_name, timezone, owner, terms, base_url, rate_limit, "
         + "http, defaults, policies, datasets)", top.getMessage());
     assertTrue(refused(FULL.replace("pool_slots: 3", "pool_slot: 3")).getMessage()
         .startsWith("caiso.yaml: rate_limit.pool_slot: unknown key"));

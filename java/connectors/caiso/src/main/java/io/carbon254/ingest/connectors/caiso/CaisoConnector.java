@@ -9,11 +9,13 @@ import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** CAISO: OASIS (prices, load) and caiso.com Today's Outlook (fuel mix). */
 public final class CaisoConnector extends HttpConnector {
@@ -46,6 +48,14 @@ public final class CaisoConnector extends HttpConnector {
     OasisQuery q = OasisQuery.forDataset(id);
     long maxEntryMb = ctx.config().longValue("INGEST_ZIP_MAX_ENTRY_MB", SafeZip.Limits.DEFAULT_MAX_ENTRY_BYTES >> 20, 1, 16_384);
     return new OasisDataset(q, http, ctx.spec().baseUrl(), spacer.spacing(), rules, SafeZip.Limits.withMaxEntryBytes(maxEntryMb << 20));
+  }
+
+  @Override
+  public Optional<SourceDescription> source(String id) {
+    if (id.equals("fuel_mix")) {
+      return Optional.of(OutlookFuelMixDataset.describe());
+    }
+    return Optional.ofNullable(OasisQuery.forDataset(id)).map(OasisDataset::describe);
   }
 
   @Override

@@ -4,9 +4,11 @@ import io.carbon254.ingest.connectors.common.HttpFetcher;
 import io.carbon254.ingest.connectors.common.HttpResult;
 import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.IntervalWindow;
+import io.carbon254.ingest.core.config.Durations;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.connector.RowSink;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.connectors.common.SafeZip;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.CanonicalRecord;
@@ -86,6 +88,18 @@ final class OasisDataset implements Dataset {
       b.addQueryParameter("tac_area_name", "ALL");
     }
     return HttpFetcher.rebase(b.build(), baseUrl);
+  }
+
+  /** What {@code q} reads, for the catalogue: the request {@link #url} builds, on OASIS's own host, without the window. */
+  static SourceDescription describe(OasisQuery q) {
+    java.time.Instant t = java.time.Instant.EPOCH;
+    HttpUrl u = url(OASIS_HOST, q, new IntervalWindow(t, t.plus(q.resolution))).newBuilder()
+        .removeAllQueryParameters("startdatetime").removeAllQueryParameters("enddatetime").build();
+    String runs = q.marketRunId == null ? "every market run" : "market_run_id " + q.marketRunId;
+    return new SourceDescription("OASIS " + q.queryName + " (" + runs + ")", new SourceDescription.Endpoint("every window", "GET",
+        u.toString(), "startdatetime and enddatetime in GMT (yyyyMMdd'T'HH:mm-0000); the window split into parts of at most "
+            + Durations.format(q.maxSpan) + " (OASIS's span limit" + (q.allNodes ? " for all nodes" : "") + "), one zip of CSV per part",
+        SourceDescription.Auth.NONE));
   }
 
   @Override

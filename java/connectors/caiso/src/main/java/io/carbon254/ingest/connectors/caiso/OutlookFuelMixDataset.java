@@ -9,6 +9,7 @@ import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.connector.RowSink;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.RecordKind;
@@ -30,6 +31,9 @@ import okhttp3.HttpUrl;
  */
 final class OutlookFuelMixDataset implements Dataset {
   static final String OUTLOOK_HOST = "https://www.caiso.com";
+  /** The file of one Pacific day, {@link #DAY} standing for the day. */
+  static final String PATH = "/outlook/history/{yyyyMMdd}/fuelsource.csv";
+  static final String DAY = "{yyyyMMdd}";
   private static final DateTimeFormatter YMD = DateTimeFormatter.ofPattern("yyyyMMdd");
 
   private final String id;
@@ -81,7 +85,14 @@ final class OutlookFuelMixDataset implements Dataset {
   }
 
   static HttpUrl url(String baseUrl, LocalDate day) {
-    return HttpFetcher.rebase(HttpUrl.get(OUTLOOK_HOST + "/outlook/history/" + YMD.format(day) + "/fuelsource.csv"), baseUrl);
+    return HttpFetcher.rebase(HttpUrl.get(OUTLOOK_HOST + PATH.replace(DAY, YMD.format(day))), baseUrl);
+  }
+
+  /** What the dataset reads, for the catalogue. */
+  static SourceDescription describe() {
+    return new SourceDescription("Today's Outlook history fuelsource.csv", new SourceDescription.Endpoint("every window", "GET",
+        OUTLOOK_HOST + PATH, DAY + ": each Pacific day of the window (whole Pacific days only), one CSV per day",
+        SourceDescription.Auth.NONE));
   }
 
   @Override

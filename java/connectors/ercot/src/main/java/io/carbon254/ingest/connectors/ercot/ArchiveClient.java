@@ -55,7 +55,12 @@ final class ArchiveClient {
   }
 
   HttpUrl archiveUrl(ErcotReport report) {
-    return HttpFetcher.rebase(HttpUrl.get(HOST + "/api/public-reports/archive/" + emil(report)), baseUrl);
+    return HttpFetcher.rebase(archiveUrlOnHost(report), baseUrl);
+  }
+
+  /** A report's archive on the Public API's own host. */
+  static HttpUrl archiveUrlOnHost(ErcotReport report) {
+    return HttpUrl.get(HOST + "/api/public-reports/archive/" + emil(report));
   }
 
   /** The download link of one document, as the listing's {@code _links.endpoint.href} has it (rebased). */

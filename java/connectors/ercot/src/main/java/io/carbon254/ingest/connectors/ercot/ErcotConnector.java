@@ -12,6 +12,7 @@ import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import okhttp3.HttpUrl;
 
 /**
@@ -40,6 +42,8 @@ public final class ErcotConnector extends HttpConnector {
   static final String TOKEN_HOST = "https://ercotb2c.b2clogin.com";
   static final String TOKEN_URL = TOKEN_HOST + "/ercotb2c.onmicrosoft.com/B2C_1_PUBAPI-ROPC-FLOW/oauth2/v2.0/token";
   static final String CLIENT_ID = "fec253ea-0d06-4272-a5e6-b478baeecd70";
+  /** How long before the ID token expires a new one is requested. */
+  static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
   private static final Map<String, RecordKind> KINDS = kinds();
 
   private static Map<String, RecordKind> kinds() {
@@ -103,7 +107,7 @@ public final class ErcotConnector extends HttpConnector {
           form.put("client_id", CLIENT_ID);
           HttpRequest tokenRequest = HttpRequest.form(HttpFetcher.rebase(HttpUrl.get(TOKEN_URL), base), form);
           token[0] = new Auth.BearerToken(tokenRequest, t -> open.send(t, "ercot B2C token", ResponseCheck.ACCEPT_ALL), "id_token",
-              Duration.ofMinutes(5), clock);
+              TOKEN_MARGIN, clock);
           auth[0] = key;
         }
         return token[0].apply(auth[0].apply(r));
@@ -114,6 +118,22 @@ public final class ErcotConnector extends HttpConnector {
         return token[0] != null && token[0].renew();
       }
     };
+  }
+
+  @Override
+  public Optional<SourceDescription> source(String id) {
+    if (id.equals(FuelMixDataset.DATASET)) {
+      return Optional.of(FuelMixDataset.describe());
+    }
+    return Optional.ofNullable(ErcotReport.forDataset(id)).map(ErcotDataset::describe);
+  }
+
+  /** The Public API's credentials as {@link #publicApi} sends them, in words, for the catalogue. */
+  static SourceDescription.Auth publicApiAuth() {
+    return new SourceDescription.Auth("header " + KEY_HEADER + " from " + KEY_VARIABLE + ", and Authorization: Bearer <ID token> from"
+        + " ERCOT's Azure B2C sign-in (POST " + TOKEN_URL + ", " + USER_VARIABLE + " and " + PASSWORD_VARIABLE
+        + "; renewed " + io.carbon254.ingest.core.config.Durations.format(TOKEN_MARGIN) + " before it expires and once after a 401)",
+        java.util.List.of(KEY_VARIABLE, USER_VARIABLE, PASSWORD_VARIABLE));
   }
 
   @Override

@@ -3,9 +3,11 @@ package io.carbon254.ingest.connectors.ercot;
 import io.carbon254.ingest.connectors.common.HttpResult;
 import io.carbon254.ingest.core.IntervalKey;
 import io.carbon254.ingest.core.IntervalWindow;
+import io.carbon254.ingest.core.config.Durations;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.connector.RowSink;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.time.Clock;
@@ -62,6 +64,29 @@ final class ErcotDataset implements Dataset {
   @Override
   public Duration resolution() {
     return report.resolution;
+  }
+
+  /**
+   * What {@code report} reads, for the catalogue: the MIS's listing and download (no credentials)
+   * for recent windows, the Public API's archive (key header and ID token) for older ones.
+   */
+  static SourceDescription describe(ErcotReport report) {
+    String recent = "windows whose documents the public MIS still lists (it keeps about " + Durations.format(report.misRetention)
+        + "; INGEST_ERCOT_TRANSPORT=auto, or mis)";
+    String older = "older windows (INGEST_ERCOT_TRANSPORT=auto, or api)";
+    SourceDescription.Auth api = ErcotConnector.publicApiAuth();
+    String archive = ArchiveClient.archiveUrlOnHost(report).toString();
+    return new SourceDescription("EMIL " + report.emilId + " (MIS report type " + report.reportTypeId + ")",
+        new SourceDescription.Endpoint(recent, "GET", MisClient.listUrl(MisClient.HOST, report.reportTypeId).toString(),
+            "every document the MIS keeps; the window's chosen: " + report.selection.text, SourceDescription.Auth.NONE),
+        new SourceDescription.Endpoint(recent, "GET", MisClient.HOST + MisClient.DOWNLOAD_PATH + "{docId}",
+            "one zip per chosen document", SourceDescription.Auth.NONE),
+        new SourceDescription.Endpoint(older, "GET", archive,
+            "postDatetimeFrom and postDatetimeTo (Central wall clock, an hour wider on each side), paged by page and size ("
+                + ArchiveClient.PAGE_SIZE + ") until _meta.totalPages; the window's documents chosen: " + report.selection.text, api),
+        new SourceDescription.Endpoint(older, "POST", archive + "/download",
+            "{\"docIds\": [...]}, up to " + ArchiveClient.BULK_MAX + " documents a request, one zip of their zips (one document: GET "
+                + archive + "?download={docId}); a backfill lists and downloads its whole range ahead", api));
   }
 
   /** MIS while the window's oldest document is a day inside the MIS's retention, else the archive. */

@@ -34,18 +34,24 @@ enum ErcotReport {
   LOAD_FORECAST("load_forecast", "NP3-561-CD", 12312, RecordKind.LOAD, Duration.ofHours(1), "7DAY", Duration.ofDays(7),
       Selection.LATEST_BEFORE);
 
-  /** Which documents of a report hold a window's rows. */
+  /** Which documents of a report hold a window's rows ({@link #text}: the same in words, for the catalogue). */
   enum Selection {
     /** One file per interval, named by the interval's end ({@code SPPHLZNP6905_YYYYMMDD_HHMM}): every interval's file, republications included. */
-    NAMED_BY_INTERVAL_END,
+    NAMED_BY_INTERVAL_END("one file per interval, named by its end; every interval's file, republications included"),
     /** One file per SCED run, named by the run's time: the runs inside the window. */
-    NAMED_BY_SCED_RUN,
+    NAMED_BY_SCED_RUN("one file per SCED run, named by its time; the runs inside the window"),
     /** One file per operating day, posted the day before (the day-ahead market): those posted from the day before until noon of the last day. */
-    POSTED_DAY_BEFORE,
+    POSTED_DAY_BEFORE("one file per operating day, posted the day before; those posted from the day before until noon of the last day"),
     /** One file per operating day, posted early the next day (actual load): those posted in the day after the window. */
-    POSTED_DAY_AFTER,
+    POSTED_DAY_AFTER("one file per operating day, posted early the next day; those posted in the day after the window"),
     /** A forecast posted every hour covering the coming days: the latest one posted in the day before the window starts. */
-    LATEST_BEFORE
+    LATEST_BEFORE("a forecast posted every hour; the latest one posted in the day before the window starts");
+
+    final String text;
+
+    Selection(String text) {
+      this.text = text;
+    }
   }
 
   final String dataset;

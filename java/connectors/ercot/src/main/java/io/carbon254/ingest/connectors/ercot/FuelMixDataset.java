@@ -13,6 +13,7 @@ import io.carbon254.ingest.core.UsageException;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.connector.RowSink;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.FuelMixRecord;
@@ -59,6 +60,13 @@ final class FuelMixDataset implements Dataset {
 
   static HttpUrl url(String baseUrl) {
     return HttpFetcher.rebase(HttpUrl.get(MisClient.HOST + "/api/1/services/read/dashboards/fuel-mix.json"), baseUrl);
+  }
+
+  /** What the dataset reads, for the catalogue. */
+  static SourceDescription describe() {
+    return new SourceDescription("the grid-conditions fuel-mix dashboard (fuel-mix.json)", new SourceDescription.Endpoint("every window",
+        "GET", url(MisClient.HOST).toString(), "no parameters: five-minute snapshots of the current and the previous Central day;"
+            + " an older window is refused (no history)", SourceDescription.Auth.NONE));
   }
 
   @Override

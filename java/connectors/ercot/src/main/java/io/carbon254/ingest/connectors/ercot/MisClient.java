@@ -27,6 +27,8 @@ import okhttp3.HttpUrl;
  */
 final class MisClient {
   static final String HOST = "https://www.ercot.com";
+  /** One document's download, its document id appended. */
+  static final String DOWNLOAD_PATH = "/misdownload/servlets/mirDownload?doclookupId=";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration LIST_REUSE = Duration.ofMinutes(1);
 
@@ -48,7 +50,7 @@ final class MisClient {
   }
 
   static HttpUrl downloadUrl(String baseUrl, long docId) {
-    return HttpFetcher.rebase(HttpUrl.get(HOST + "/misdownload/servlets/mirDownload?doclookupId=" + docId), baseUrl);
+    return HttpFetcher.rebase(HttpUrl.get(HOST + DOWNLOAD_PATH + docId), baseUrl);
   }
 
   /** The documents the MIS lists for a report (newest first as ERCOT sends them; csv and xml). */

@@ -1,5 +1,6 @@
 package io.carbon254.ingest.connectors.miso;
 
+import io.carbon254.ingest.core.connector.SourceDescription;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ enum MarketReport {
   RT_HOURLY("lmp_rt_hourly", "RT", "rt_lmp_final", "rt_lmp_prelim");
 
   static final String HOST = "https://docs.misoenergy.org";
+  static final String DAY_TOKEN = "{yyyyMMdd}";
   private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
   private static final Pattern FILE = Pattern.compile("(\\d{8})_([a-z_]+)\\.csv$");
 
@@ -44,7 +46,23 @@ enum MarketReport {
   }
 
   static String path(LocalDate day, String file) {
-    return "/marketreports/" + DAY.format(day) + "_" + file + ".csv";
+    return pathTemplate(file).replace(DAY_TOKEN, DAY.format(day));
+  }
+
+  /** The path of a report file, {@link #DAY_TOKEN} standing for the market day. */
+  static String pathTemplate(String file) {
+    return "/marketreports/" + DAY_TOKEN + "_" + file + ".csv";
+  }
+
+  /** What the report dataset reads, for the catalogue: each file, the latest stage first. */
+  SourceDescription describe() {
+    List<SourceDescription.Endpoint> endpoints = new java.util.ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      String use = i == 0 ? "every window" : "days " + files.get(i - 1) + " is not published for yet";
+      endpoints.add(new SourceDescription.Endpoint(use, "GET", HOST + pathTemplate(files.get(i)),
+          DAY_TOKEN + ": each EST market day of the window, one CSV per day", SourceDescription.Auth.NONE));
+    }
+    return new SourceDescription("market report " + String.join(", else ", files.stream().map(f -> f + ".csv").toList()), endpoints);
   }
 
   /** The stage of a report file: final real-time prices outrank everything else. */

@@ -9,12 +9,14 @@ import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * MISO: the hourly LMP market reports ({@code docs.misoenergy.org/marketreports}, no credentials)
@@ -31,6 +33,7 @@ public final class MisoConnector extends HttpConnector {
   public static final String KEY_HEADER = "Ocp-Apim-Subscription-Key";
   /** How long one Public API answer is reused in a process: MISO asks for at most one call a minute. */
   public static final String PUBLIC_API_REUSE = "INGEST_MISO_PUBLIC_API_REUSE";
+  static final Duration PUBLIC_API_REUSE_DEFAULT = Duration.ofMinutes(1);
   private static final Map<String, RecordKind> KINDS = kinds();
 
   private static Map<String, RecordKind> kinds() {
@@ -63,10 +66,18 @@ public final class MisoConnector extends HttpConnector {
         .withAuth(Auth.atFirstRequest(() -> Auth.apiKeyHeader(KEY_HEADER, KEY_VARIABLE, ctx.config(), "the MISO Data Exchange")))
         .withQuota(DailyQuota.forMarket(MARKET, MisoAnswers.DAILY_QUOTA, ctx.clock()))
         .withRefusalCheck(MisoAnswers.refusals("the MISO Data Exchange"));
-    Duration reuse = ctx.config().duration(PUBLIC_API_REUSE, Duration.ofMinutes(1), Duration.ZERO);
+    Duration reuse = ctx.config().duration(PUBLIC_API_REUSE, PUBLIC_API_REUSE_DEFAULT, Duration.ZERO);
     return new RealTimeDataset(feed, new PublicApi(open, host(ctx, RealTimeFeed.PUBLIC_HOST), reuse, ctx.clock()), exchange,
         host(ctx, RealTimeFeed.EXCHANGE_HOST), new RealTimeParser(feed, rules), ctx.clock(),
         RealTimeDataset.transport(ctx.config().get("INGEST_MISO_TRANSPORT").orElse(null)));
+  }
+
+  @Override
+  public Optional<SourceDescription> source(String id) {
+    if (MarketReport.isReport(id)) {
+      return Optional.of(MarketReport.forDataset(id).describe());
+    }
+    return KINDS.containsKey(id) ? Optional.of(RealTimeDataset.describe(RealTimeFeed.forDataset(id))) : Optional.empty();
   }
 
   @Override

@@ -11,9 +11,11 @@ import io.carbon254.ingest.core.IntervalWindow;
 import io.carbon254.ingest.core.NotPublishedException;
 import io.carbon254.ingest.core.PayloadRejectedException;
 import io.carbon254.ingest.core.UsageException;
+import io.carbon254.ingest.core.config.Durations;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.connector.RowSink;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.io.IOException;
@@ -78,6 +80,30 @@ final class RealTimeDataset implements Dataset {
   @Override
   public Duration resolution() {
     return feed.resolution;
+  }
+
+  /**
+   * What {@code feed} reads, for the catalogue: the Public API's paths (today, yesterday) until the
+   * Data Exchange holds the day, then the Data Exchange.
+   */
+  static SourceDescription describe(RealTimeFeed feed) {
+    String settled = "from " + Durations.format(EXCHANGE_LAG) + " after the EST day ends";
+    List<SourceDescription.Endpoint> endpoints = new java.util.ArrayList<>();
+    String[] days = {"today", "yesterday"};
+    for (int i = 0; i < feed.publicPaths.length; i++) {
+      endpoints.add(new SourceDescription.Endpoint(days[i] + " (EST) until the Data Exchange holds the day (" + settled
+          + "; INGEST_MISO_TRANSPORT=auto, or public)", "GET", RealTimeFeed.PUBLIC_HOST + feed.publicPaths[i],
+          "no parameters: the latest values; each path asked at most once per " + Durations.format(MisoConnector.PUBLIC_API_REUSE_DEFAULT)
+              + " per process (" + MisoConnector.PUBLIC_API_REUSE + ")", SourceDescription.Auth.NONE));
+    }
+    endpoints.add(new SourceDescription.Endpoint("days the Data Exchange holds (" + settled + "; INGEST_MISO_TRANSPORT=auto, or exchange)",
+        "GET", RealTimeFeed.EXCHANGE_HOST + feed.exchangePath, "{date}: each EST market day (yyyy-MM-dd)"
+            + (feed.perInterval() ? ", interval=HH:mm (EST) for each five-minute interval" : "")
+            + "; paged by pageNumber until page.lastPage; at most " + MisoAnswers.DAILY_QUOTA + " calls a day per subscription",
+        SourceDescription.Auth.header(MisoConnector.KEY_HEADER, MisoConnector.KEY_VARIABLE)));
+    String path = feed.exchangePath.replaceAll("\\?.*$", "");
+    return new SourceDescription("Data Exchange " + path + " (settled days), Public API " + String.join(" and ", feed.publicPaths)
+        + " (recent)", endpoints);
   }
 
   static HttpUrl exchangeUrl(String base, RealTimeFeed feed, LocalDate day) {

@@ -12,6 +12,7 @@ import io.carbon254.ingest.core.PayloadRejectedException;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.RawPayload;
 import io.carbon254.ingest.core.connector.RowSink;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.record.CanonicalRecord;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.io.IOException;
@@ -60,12 +61,33 @@ final class DataMinerDataset implements Dataset {
     return feed.resolution;
   }
 
+  /** A feed's URL on Data Miner's own host. */
+  static HttpUrl feedUrl(String feedName) {
+    return HttpUrl.get(API_HOST + "/api/v1/" + feedName);
+  }
+
   /** The first page's request of one part, before paging adds startRow and rowCount. */
   static HttpRequest request(String baseUrl, String feedName, DataMinerRange range) {
-    HttpUrl url = HttpUrl.get(API_HOST + "/api/v1/" + feedName).newBuilder()
+    HttpUrl url = feedUrl(feedName).newBuilder()
         .addQueryParameter(range.field(), range.value())
         .build();
     return HttpRequest.get(HttpFetcher.rebase(url, baseUrl));
+  }
+
+  /** What {@code feed} reads, for the catalogue: its feed (and the fallback feed), the filter, the paging, the key header. */
+  static SourceDescription describe(DataMinerFeed feed) {
+    String request = feed.timeField + "_ept=<from>to<to> (the window's first and last interval beginnings, EPT, MM/dd/yyyy HH:mm; "
+        + feed.timeField + "_utc where the fall-back day's repeated hour would be ambiguous), paged by startRow and rowCount ("
+        + ROW_COUNT + " rows a page) until totalRows; parts inside one UTC year, at most " + DataMinerRange.MAX_SPAN.toDays() + " days";
+    SourceDescription.Auth auth = SourceDescription.Auth.header(PjmConnector.KEY_HEADER, PjmConnector.KEY_VARIABLE);
+    List<SourceDescription.Endpoint> endpoints = new java.util.ArrayList<>();
+    endpoints.add(new SourceDescription.Endpoint("every window", "GET", feedUrl(feed.feed).toString(), request, auth));
+    if (feed.fallbackFeed != null) {
+      endpoints.add(new SourceDescription.Endpoint("parts " + feed.feed + " holds no rows for yet (a lower version)", "GET",
+          feedUrl(feed.fallbackFeed).toString(), request, auth));
+    }
+    return new SourceDescription("Data Miner 2 feed " + feed.feed + (feed.fallbackFeed == null ? "" : ", then " + feed.fallbackFeed),
+        endpoints);
   }
 
   Paging paging() {

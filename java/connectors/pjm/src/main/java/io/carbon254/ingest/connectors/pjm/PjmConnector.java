@@ -8,11 +8,13 @@ import io.carbon254.ingest.core.connector.ConnectorContext;
 import io.carbon254.ingest.core.connector.Dataset;
 import io.carbon254.ingest.core.connector.Simulator;
 import io.carbon254.ingest.core.connector.SimulatorOptions;
+import io.carbon254.ingest.core.connector.SourceDescription;
 import io.carbon254.ingest.core.policy.NormalizationRules;
 import io.carbon254.ingest.core.record.RecordKind;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** PJM: Data Miner 2 ({@code api.pjm.com/api/v1}) for prices, metered load, the seven-day forecast and generation by fuel. */
 public final class PjmConnector extends HttpConnector {
@@ -50,6 +52,11 @@ public final class PjmConnector extends HttpConnector {
    */
   private static Auth keyHeader(ConnectorContext ctx) {
     return Auth.atFirstRequest(() -> Auth.apiKeyHeader(KEY_HEADER, KEY_VARIABLE, ctx.config(), "PJM Data Miner 2"));
+  }
+
+  @Override
+  public Optional<SourceDescription> source(String id) {
+    return Optional.ofNullable(DataMinerFeed.forDataset(id)).map(DataMinerDataset::describe);
   }
 
   @Override
