@@ -187,6 +187,42 @@ class QualityRulesTest {
     assertEquals("warn", stale.severity());
   }
 
+  @Test
+  void intervalGridFailsAStartOffTheGridAndALengthTheDatasetDoesNotHave() {
+    Instant t0 = Instant.parse("2024-11-03T08:00:00Z");
+    IntervalKey key = new IntervalKey("caiso", "lmp_rt_5min", new IntervalWindow(t0, t0.plusSeconds(900)));
+    Instant now = t0.plusSeconds(1800);
+    List<CanonicalRecord> ok = List.of(price("lmp_rt_5min", "N1", t0, Duration.ofMinutes(5), 30),
+        price("lmp_rt_5min", "N1", t0.plusSeconds(300), Duration.ofMinutes(5), 30),
+        price("lmp_rt_5min", "N1", t0.plusSeconds(600), Duration.ofMinutes(5), 30));
+    assertTrue(gate(rules("caiso"), "lmp_rt_5min", key, LA, ok, now, OptionalLong.empty()).get("interval_grid").passed());
+    List<CanonicalRecord> offGrid = List.of(price("lmp_rt_5min", "N1", t0.plusSeconds(60), Duration.ofMinutes(5), 30));
+    QualityResult g = gate(rules("caiso"), "lmp_rt_5min", key, LA, offGrid, now, OptionalLong.empty()).get("interval_grid");
+    assertFalse(g.passed());
+    assertTrue(g.involved().getFirst().contains("off the 5m grid"), g.involved().toString());
+    List<CanonicalRecord> quarterHour = List.of(price("lmp_rt_5min", "N1", t0, Duration.ofMinutes(15), 30));
+    QualityResult q = gate(rules("caiso"), "lmp_rt_5min", key, LA, quarterHour, now, OptionalLong.empty()).get("interval_grid");
+    assertFalse(q.passed(), "lmp_rt_5min declares durations [5m]");
+    assertTrue(q.involved().getFirst().contains("lasts 15m, not [5m]"), q.involved().toString());
+    assertEquals("error", q.severity());
+  }
+
+  @Test
+  void rowCountHoldsAnIntervalWithFewerRowsThanDeclared(@TempDir Path tmp) throws IOException {
+    Path d = Files.createDirectories(tmp.resolve("connectors/caiso"));
+    Files.writeString(d.getParent().resolve("caiso.yaml"), Files.readString(CONNECTORS.resolve("caiso.yaml")));
+    Files.writeString(d.resolve("quality.yaml"), "datasets:\n  lmp_rt_5min:\n    row_count: {min_rows: 3}\n");
+    IngestConfig c = config(d.getParent());
+    QualityRules r = QualityRules.load(c, ConnectorSpec.load(c, "caiso"));
+    Instant t0 = Instant.parse("2024-11-03T08:00:00Z");
+    IntervalKey key = new IntervalKey("caiso", "lmp_rt_5min", new IntervalWindow(t0, t0.plusSeconds(300)));
+    QualityResult rc = gate(r, "lmp_rt_5min", key, LA, List.of(price("lmp_rt_5min", "N1", t0, Duration.ofMinutes(5), 30),
+        price("lmp_rt_5min", "N2", t0, Duration.ofMinutes(5), 30)), t0.plusSeconds(600), OptionalLong.empty()).get("row_count");
+    assertFalse(rc.passed());
+    assertEquals("2 rows, fewer than 3", rc.details());
+    assertEquals("error", rc.severity(), "the built-in severity stays when the entry gives none");
+  }
+
   static UsageException refused(Path dir, String quality) throws IOException {
     Path d = Files.createDirectories(dir.resolve("connectors"));
     Files.createDirectories(d.resolve("caiso"));
