@@ -180,6 +180,17 @@ public interface Warehouse extends AutoCloseable {
   /** Silver rows of the interval key, latest version per natural key. */
   List<CanonicalRecord> readSilver(IntervalKey key, RecordKind kind);
 
+  /** UTC timestamps as text, compared with the timestamp columns by the same SQL on every warehouse here. */
+  java.time.format.DateTimeFormatter SQL_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+      .withZone(java.time.ZoneOffset.UTC);
+
+  /** Market and dataset ids go into that SQL as literals: plain identifiers only. */
+  private static void identifiers(String market, String dataset) {
+    if (!market.matches("[a-z0-9_]+") || !dataset.matches("[a-z0-9_]+")) {
+      throw new IllegalArgumentException("not an identifier: " + market + "/" + dataset);
+    }
+  }
+
   /** A row a failed gate held back: the check that names it (else the interval's first failed error check) and why. */
   record HeldRow(CanonicalRecord row, String check, String reason) {}
 
@@ -220,17 +231,13 @@ public interface Warehouse extends AutoCloseable {
 
   /** What is held: one line per interval key, run and check, with its row count, for {@code ingest quarantine list}. */
   default QueryResult heldIntervals(String market, java.util.Optional<String> dataset, java.util.Optional<io.carbon254.ingest.core.IntervalWindow> within) {
-    if (!market.matches("[a-z0-9_]+") || dataset.map(d -> !d.matches("[a-z0-9_]+")).orElse(false)) {
-      throw new IllegalArgumentException("not an identifier: " + market + "/" + dataset.orElse(""));
-    }
-    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-        .withZone(java.time.ZoneOffset.UTC);
+    identifiers(market, dataset.orElse("x"));
     List<String> columns = List.of("market", "dataset", "key_start_utc", "key_end_utc", "run_id", "check_name", "held_rows",
         "quarantined_at", "example");
     List<List<String>> rows = new java.util.ArrayList<>();
     for (RecordKind k : RecordKind.values()) {
       String where = " WHERE market = '" + market + "'" + dataset.map(d -> " AND dataset = '" + d + "'").orElse("")
-          + within.map(w -> " AND key_start_utc >= '" + f.format(w.start()) + "' AND key_end_utc <= '" + f.format(w.end()) + "'").orElse("");
+          + within.map(w -> " AND key_start_utc >= '" + SQL_TIME.format(w.start()) + "' AND key_end_utc <= '" + SQL_TIME.format(w.end()) + "'").orElse("");
       QueryResult r = query("SELECT market, dataset, key_start_utc, key_end_utc, run_id, check_name, count(*) AS held_rows,"
           + " min(quarantined_at) AS quarantined_at, min(reason) AS example FROM " + quarantineTable(k) + where
           + " GROUP BY market, dataset, key_start_utc, key_end_utc, run_id, check_name");
@@ -242,13 +249,9 @@ public interface Warehouse extends AutoCloseable {
 
   /** The held rows of the key: those of the dataset whose interval starts in its window. */
   private static String heldWhere(IntervalKey key) {
-    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-        .withZone(java.time.ZoneOffset.UTC);
-    if (!key.market().matches("[a-z0-9_]+") || !key.dataset().matches("[a-z0-9_]+")) {
-      throw new IllegalArgumentException("not an identifier: " + key.market() + "/" + key.dataset());
-    }
+    identifiers(key.market(), key.dataset());
     return " WHERE market = '" + key.market() + "' AND dataset = '" + key.dataset() + "' AND interval_start_utc >= '"
-        + f.format(key.window().start()) + "' AND interval_start_utc < '" + f.format(key.window().end()) + "'";
+        + SQL_TIME.format(key.window().start()) + "' AND interval_start_utc < '" + SQL_TIME.format(key.window().end()) + "'";
   }
 
   /** How many rows of the key are held (0 when none). */
@@ -271,14 +274,10 @@ public interface Warehouse extends AutoCloseable {
    */
   default java.util.OptionalLong silverSubjects(String market, String dataset, RecordKind kind,
       io.carbon254.ingest.core.IntervalWindow window) {
-    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-        .withZone(java.time.ZoneOffset.UTC);
-    if (!market.matches("[a-z0-9_]+") || !dataset.matches("[a-z0-9_]+")) {
-      throw new IllegalArgumentException("not an identifier: " + market + "/" + dataset);
-    }
+    identifiers(market, dataset);
     QueryResult r = query("SELECT count(DISTINCT " + kind.subjectColumn() + ") AS n FROM " + kind.silverTable()
         + " WHERE market = '" + market + "' AND dataset = '" + dataset + "' AND interval_start_utc >= '"
-        + f.format(window.start()) + "' AND interval_start_utc < '" + f.format(window.end()) + "'");
+        + SQL_TIME.format(window.start()) + "' AND interval_start_utc < '" + SQL_TIME.format(window.end()) + "'");
     if (r.rows().isEmpty() || r.rows().getFirst().getFirst() == null) {
       return java.util.OptionalLong.empty();
     }
